@@ -1,0 +1,1 @@
+"""nba_platform: NBA player points props as a Dagster asset graph."""

@@ -1,0 +1,17 @@
+"""The Dagster layer, one module per phase."""
+
+from nba_platform.assets.analytics import player_game_summary, team_game_summary
+from nba_platform.assets.features import ml_feature_store
+from nba_platform.assets.grading import prediction_results
+from nba_platform.assets.predictions import player_prop_predictions
+from nba_platform.assets.raw import raw_player_boxscores, raw_prop_lines, raw_schedule, raw_team_boxscores
+
+RAW_ASSETS = [raw_schedule, raw_player_boxscores, raw_team_boxscores, raw_prop_lines]
+ALL_ASSETS = [
+    *RAW_ASSETS,
+    team_game_summary,
+    player_game_summary,
+    ml_feature_store,
+    player_prop_predictions,
+    prediction_results,
+]

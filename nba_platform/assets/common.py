@@ -1,0 +1,81 @@
+"""What every table asset shares: partitions, backfill policy, storage metadata and standard checks."""
+
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import dagster as dg
+import polars as pl
+
+from nba_platform import schemas
+from nba_platform.partitions import game_date_partitions
+
+# Required (never null) columns per table beyond its key.
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "raw_schedule": ("game_date", "home_team_id", "away_team_id"),
+    "raw_player_boxscores": ("game_date", "team_id", "pts"),
+    "raw_team_boxscores": ("game_date", "pts"),
+    "raw_prop_lines": ("game_date", "commence_time_utc"),
+    "team_game_summary": ("game_date", "points"),
+    "player_game_summary": ("game_date", "points", "player_lookup"),
+    "ml_feature_store": ("game_date", "feature_version"),
+    "player_prop_predictions": ("game_date", "recommendation", "model_version"),
+    "prediction_results": ("game_date", "outcome"),
+}
+
+
+def table_asset_kwargs(table: str, schema: str, group: str, description: str) -> dict[str, Any]:
+    """Decorator arguments of a `game_date`-partitioned table asset stored in the warehouse."""
+    return {
+        "name": table,
+        "group_name": group,
+        "description": description,
+        "partitions_def": game_date_partitions,
+        # A season is one vectorized run, not 180 (the transforms handle any range of dates).
+        "backfill_policy": dg.BackfillPolicy.single_run(),
+        "metadata": {"partition_expr": "game_date", "schema": schema, "key_columns": list(schemas.KEYS[table])},
+        "check_specs": [
+            dg.AssetCheckSpec("keys_unique", asset=table, blocking=True, description=f"{schemas.KEYS[table]} is unique"),
+            dg.AssetCheckSpec("required_not_null", asset=table, blocking=True, description=f"{REQUIRED[table]} never null"),
+        ],
+        "kinds": {"polars", "duckdb"},
+    }
+
+
+def partition_dates(context: dg.AssetExecutionContext) -> list[dt.date]:
+    """Every ET date of the run's partition range."""
+    window = context.partition_time_window
+    start, end = window.start.date(), window.end.date()
+    return [start + dt.timedelta(days=i) for i in range((end - start).days)]
+
+
+def emit(
+    context: dg.AssetExecutionContext,
+    table: str,
+    frame: pl.DataFrame,
+    metadata: Mapping[str, Any] | None = None,
+) -> Iterator[dg.Output | dg.AssetCheckResult]:
+    """Yield the table (conformed to its schema) with row metadata, then its standard checks."""
+    frame = schemas.conform(frame, table)
+    keys = list(schemas.KEYS[table])
+    dupes = frame.filter(pl.struct(keys).is_duplicated()).height
+    nulls = {c: frame[c].null_count() for c in REQUIRED[table] if frame[c].null_count()}
+    per_date = frame.group_by("game_date").len().height
+    yield dg.Output(
+        frame,
+        metadata={
+            "rows": frame.height,
+            "dates_with_rows": per_date,
+            **(metadata or {}),
+        },
+    )
+    yield dg.AssetCheckResult(
+        check_name="keys_unique", asset_key=table, passed=dupes == 0, metadata={"duplicate_rows": dupes}
+    )
+    yield dg.AssetCheckResult(
+        check_name="required_not_null",
+        asset_key=table,
+        passed=not nulls,
+        metadata={"null_counts": dg.MetadataValue.json(nulls)},
+    )

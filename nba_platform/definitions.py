@@ -1,0 +1,30 @@
+"""The one place where assets, checks, sensors, jobs and this environment's resources meet."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from nba_platform.assets import ALL_ASSETS, RAW_ASSETS
+from nba_platform.partitions import game_date_partitions
+from nba_platform.resources import local_resources
+from nba_platform.sensors import landing_zone_sensor
+
+# The whole graph for a range of dates in one run (each asset is single-run backfillable).
+all_assets_job = dg.define_asset_job(
+    "all_assets_job", selection=dg.AssetSelection.all(), partitions_def=game_date_partitions
+)
+raw_assets_job = dg.define_asset_job(
+    "raw_assets_job", selection=dg.AssetSelection.assets(*RAW_ASSETS), partitions_def=game_date_partitions
+)
+
+
+def build_defs(resources: dict[str, object] | None = None) -> dg.Definitions:
+    return dg.Definitions(
+        assets=ALL_ASSETS,
+        sensors=[landing_zone_sensor],
+        jobs=[all_assets_job, raw_assets_job],
+        resources=resources or local_resources(),
+    )
+
+
+defs = build_defs()

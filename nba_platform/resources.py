@@ -1,0 +1,88 @@
+"""Resources for the current environment: the warehouse IO manager and the landing zone.
+
+The embedded default keeps everything under ``$NBA_PLATFORM_HOME`` (default ``./.nba_platform``):
+``warehouse.duckdb`` and ``landing/``. ``NBA_LANDING_DIR`` points the landing zone elsewhere
+(e.g. ``../shared/data/landing`` for a replay).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import dagster as dg
+import polars as pl
+from dagster._core.storage.db_io_manager import DbTypeHandler, TableSlice
+from dagster_duckdb import DuckDBIOManager
+from dagster_duckdb_polars import DuckDBPolarsTypeHandler
+
+from nba_platform.landing import LocalLanding
+
+
+def platform_home() -> Path:
+    return Path(os.environ.get("NBA_PLATFORM_HOME", ".nba_platform")).resolve()
+
+
+def default_landing_dir() -> str:
+    return os.environ.get("NBA_LANDING_DIR", str(platform_home() / "landing"))
+
+
+def default_warehouse_path() -> str:
+    return os.environ.get("NBA_WAREHOUSE_PATH", str(platform_home() / "warehouse.duckdb"))
+
+
+class PolarsTableHandler(DuckDBPolarsTypeHandler):
+    """The dagster-duckdb-polars handler, changed in two ways that matter for partitioned tables.
+
+    1. An empty frame still creates the table (from the frame's schema): an off-day must not leave
+       downstream assets without a table to read. The upstream handler skips empty writes.
+    2. Rows are inserted BY NAME, so a column order change can never shift values between columns.
+    The IO manager has already deleted the partition's rows, so a re-run replaces them.
+    """
+
+    def handle_output(self, context: dg.OutputContext, table_slice: TableSlice, obj: pl.DataFrame, connection):
+        obj_arrow = obj.to_arrow()  # noqa: F841  # referenced by name in the SQL below
+        target = f"{table_slice.schema}.{table_slice.table}"
+        connection.execute(f"create schema if not exists {table_slice.schema}")
+        connection.execute(f"create table if not exists {target} as select * from obj_arrow limit 0")
+        if obj.height:
+            connection.execute(f"insert into {target} by name select * from obj_arrow")
+        context.add_output_metadata(
+            {
+                "row_count": obj.height,
+                "dataframe_columns": dg.MetadataValue.table_schema(
+                    dg.TableSchema(columns=[dg.TableColumn(n, str(t)) for n, t in obj.schema.items()])
+                ),
+            }
+        )
+
+
+class WarehouseIOManager(DuckDBIOManager):
+    """Polars frames in the local DuckDB warehouse; partitions are replaced, never appended twice."""
+
+    @staticmethod
+    def type_handlers() -> Sequence[DbTypeHandler]:
+        return [PolarsTableHandler()]
+
+    @staticmethod
+    def default_load_type() -> type | None:
+        return pl.DataFrame
+
+
+class LandingResource(dg.ConfigurableResource):
+    """Where raw source files land (a local folder in the embedded default)."""
+
+    root: str
+
+    def zone(self) -> LocalLanding:
+        return LocalLanding(self.root)
+
+
+def local_resources(landing_dir: str | None = None, warehouse_path: str | None = None) -> dict[str, object]:
+    warehouse = warehouse_path or default_warehouse_path()
+    Path(warehouse).parent.mkdir(parents=True, exist_ok=True)
+    return {
+        "io_manager": WarehouseIOManager(database=warehouse, schema="nba"),
+        "landing": LandingResource(root=landing_dir or default_landing_dir()),
+    }

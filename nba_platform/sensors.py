@@ -1,0 +1,114 @@
+"""The landing sensor: new or changed files -> runs of the raw assets for exactly their partitions.
+
+The cursor remembers, per landed file, its size, mtime and content digest (the digest is only
+recomputed when size or mtime moved). A schedule file covers a whole season, so it is tracked per
+ET date inside it: a status change on one date requests `raw_schedule` for that date only.
+Run keys are derived from the changed content, so the same file never yields a second run.
+"""
+
+
+import hashlib
+import json
+from collections import defaultdict
+
+import dagster as dg
+
+from nba_platform import landing as lz
+from nba_platform.partitions import game_date_partitions
+from nba_platform.resources import LandingResource
+from nba_platform.sources.errors import SourceParseError
+from nba_platform.sources.nba_cdn import parse_schedule
+
+# Which raw asset each kind of landed file feeds (events lists feed none: the odds files carry them).
+ASSET_FOR_KIND = {
+    "player_boxscores": "raw_player_boxscores",
+    "team_boxscores": "raw_team_boxscores",
+    "schedule": "raw_schedule",
+    "odds_player_points": "raw_prop_lines",
+}
+
+
+def _schedule_units(data: bytes, relpath: str) -> dict[str, str]:
+    """Digest of each ET date's games in a season schedule file."""
+    games = parse_schedule(data, relpath).drop("source_file")
+    units = {}
+    for (game_date,), day in games.sort("game_id").group_by(["game_date"], maintain_order=True):
+        digest = hashlib.sha256(day.write_csv().encode()).hexdigest()[:16]
+        units[f"{relpath}#{game_date}"] = digest
+    return units
+
+
+def scan_landing(
+    zone: lz.LocalLanding, previous: dict
+) -> tuple[dict, dict[str, set[str]], dict[str, list[str]], list[str]]:
+    """Compare the landing zone with the previous cursor state.
+
+    Returns the new state, the assets to run per partition date, the changed unit digests per date
+    (for run keys) and the files that could not be read.
+    """
+    old_files: dict = previous.get("files", {})
+    old_units: dict = previous.get("units", {})
+    files, units, unreadable = {}, {}, []
+    for relpath in zone.list():
+        landed = lz.classify(relpath)
+        if landed is None or landed.kind not in ASSET_FOR_KIND:
+            continue
+        size, mtime = zone.stat_fingerprint(relpath)
+        prior = old_files.get(relpath)
+        if prior and prior[0] == size and prior[1] == mtime:
+            files[relpath] = prior
+            units.update({k: v for k, v in old_units.items() if k.split("#")[0] == relpath})
+            continue
+        data = zone.read_bytes(relpath)
+        files[relpath] = [size, mtime, lz.content_digest(data)[:16]]
+        if landed.kind == "schedule":
+            try:
+                units.update(_schedule_units(data, relpath))
+            except SourceParseError:
+                # raw_schedule quarantines it with the reason; the sensor only notes it.
+                unreadable.append(relpath)
+                units.update({k: v for k, v in old_units.items() if k.split("#")[0] == relpath})
+        else:
+            units[f"{relpath}#{landed.key}"] = files[relpath][2]
+
+    to_run: dict[str, set[str]] = defaultdict(set)
+    digests: dict[str, list[str]] = defaultdict(list)
+    for unit, digest in units.items():
+        if old_units.get(unit) == digest:
+            continue
+        relpath, game_date = unit.split("#")
+        landed = lz.classify(relpath)
+        to_run[game_date].add(ASSET_FOR_KIND[landed.kind])
+        digests[game_date].append(f"{unit}={digest}")
+    return {"files": files, "units": units}, to_run, digests, unreadable
+
+
+@dg.sensor(
+    name="landing_zone_sensor",
+    description="Requests raw-asset runs for the game dates whose landed files are new or changed.",
+    minimum_interval_seconds=60,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    target=dg.AssetSelection.groups("raw"),
+)
+def landing_zone_sensor(context: dg.SensorEvaluationContext, landing: LandingResource):
+    previous = json.loads(context.cursor) if context.cursor else {}
+    state, to_run, digests, unreadable = scan_landing(landing.zone(), previous)
+    for relpath in unreadable:
+        context.log.warning(f"landing sensor: {relpath} does not parse; raw_schedule will quarantine it")
+    valid = set(game_date_partitions.get_partition_keys(dynamic_partitions_store=context.instance))
+    requests = []
+    for game_date in sorted(to_run):
+        if game_date not in valid:
+            context.log.warning(f"landing sensor: {game_date} is outside the game_date partitions; skipped")
+            continue
+        run_key = hashlib.sha256("|".join(sorted(digests[game_date])).encode()).hexdigest()[:20]
+        requests.append(
+            dg.RunRequest(
+                run_key=f"{game_date}:{run_key}",
+                partition_key=game_date,
+                asset_selection=[dg.AssetKey(a) for a in sorted(to_run[game_date])],
+                tags={"nba_platform/trigger": "landing_zone_sensor"},
+            )
+        )
+    return dg.SensorResult(run_requests=requests, cursor=json.dumps(state, separators=(",", ":")))
+
