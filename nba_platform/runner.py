@@ -62,6 +62,7 @@ def materialize_range(
     chunk_days: int = 7,
     instance: dg.DagsterInstance | None = None,
     on_chunk: Callable[[ChunkReport], None] | None = None,
+    log_level: str = "WARNING",
 ) -> list[ChunkReport]:
     """Run every asset for start..end (inclusive), `chunk_days` dates per run."""
     if end < start:
@@ -78,6 +79,7 @@ def materialize_range(
             ALL_ASSETS,
             resources=resources,
             instance=instance,
+            run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
             tags={
                 "dagster/asset_partition_range_start": chunk_start.isoformat(),
                 "dagster/asset_partition_range_end": chunk_end.isoformat(),

@@ -6,7 +6,8 @@ The consensus rule (documented in docs/data_dictionary.md):
 3. Per book, the *main* line: the one whose Over and Under prices are closest to each other
    (books that list alternates price them lopsided); a line without both prices is not a main line.
 4. Consensus line = the median of the books' main lines, snapped to the nearest line a book
-   actually offers (ties to the lower line); prices = the median prices of the books at that line.
+   actually offers (ties to the lower line); prices = the median implied probabilities of the books at that line,
+   turned back into American odds.
 """
 
 from __future__ import annotations
@@ -33,6 +34,13 @@ def implied_probability(price: pl.Expr) -> pl.Expr:
     """American odds -> implied probability (with the book's margin)."""
     p = price.cast(pl.Float64)
     return pl.when(p < 0).then(-p / (-p + 100.0)).otherwise(100.0 / (p + 100.0))
+
+
+def american_from_probability(prob: pl.Expr) -> pl.Expr:
+    """Implied probability -> American odds (0.5238 -> -110, 0.4 -> +150)."""
+    return (
+        pl.when(prob >= 0.5).then(-100.0 * prob / (1.0 - prob)).otherwise(100.0 * (1.0 - prob) / prob)
+    ).round(0).cast(pl.Int32)
 
 
 def pre_tip_snapshots(raw_lines: pl.DataFrame) -> pl.DataFrame:
@@ -65,8 +73,9 @@ def consensus_lines(raw_lines: pl.DataFrame) -> pl.DataFrame:
     at_line = snapped.filter(pl.col("line") == pl.col("_chosen"))
     out = at_line.group_by(key).agg(
         pl.col("line").first(),
-        pl.col("over_price").median().round(0).cast(pl.Int32),
-        pl.col("under_price").median().round(0).cast(pl.Int32),
+        # Median in probability space: American odds are not linear (-110 and +108 do not average to -1).
+        american_from_probability(implied_probability(pl.col("over_price")).median()).alias("over_price"),
+        american_from_probability(implied_probability(pl.col("under_price")).median()).alias("under_price"),
         pl.len().cast(pl.Int32).alias("line_books"),
         pl.col("snapshot_utc").max().alias("line_snapshot_utc"),
     )

@@ -1,0 +1,35 @@
+# Two commands on a fresh machine: `make demo` and `make test`. Each sets up what it needs.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+PYTHON ?= python3
+
+export NBA_PLATFORM_HOME ?= $(CURDIR)/.nba_platform
+export DAGSTER_HOME ?= $(NBA_PLATFORM_HOME)/dagster_home
+
+.PHONY: install demo test lint dev clean
+
+$(STAMP): pyproject.toml setup.py
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(VENV)/bin/nba-platform demo
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+test: lint
+	$(PY) -m pytest -n 2 -q
+
+dev: install
+	mkdir -p $(DAGSTER_HOME)
+	test -f $(DAGSTER_HOME)/dagster.yaml || printf 'telemetry:\n  enabled: false\n' > $(DAGSTER_HOME)/dagster.yaml
+	$(VENV)/bin/dagster dev -m nba_platform.definitions -h 127.0.0.1 -p 3000
+
+clean:
+	rm -rf $(NBA_PLATFORM_HOME)

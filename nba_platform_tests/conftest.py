@@ -1,0 +1,27 @@
+"""Shared fixtures. Real data is read in place from ../shared/data, never copied into the project."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+SHARED_DATA = Path(os.environ.get("NBA_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
+FIXTURES = SHARED_DATA / "fixtures"
+REAL_LANDING = SHARED_DATA / "landing"
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.fail(f"real data not found at {SHARED_DATA} (set NBA_SHARED_DATA)")
+    return SHARED_DATA
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path, monkeypatch):
+    """Every test gets its own platform home, so no test touches ./.nba_platform."""
+    monkeypatch.setenv("NBA_PLATFORM_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("NBA_LANDING_DIR", raising=False)
+    monkeypatch.delenv("NBA_WAREHOUSE_PATH", raising=False)
