@@ -104,4 +104,4 @@ def read_table(table: str, warehouse_path: str | None = None, where: str = "") -
     path = warehouse_path or default_warehouse_path()
     with duckdb.connect(path, read_only=True) as conn:
         sql = f"select * from {TABLE_SCHEMAS[table]}.{table} {where}"
-        return pl.from_arrow(conn.execute(sql).fetch_arrow_table())
+        return pl.from_arrow(conn.execute(sql).to_arrow_table())
