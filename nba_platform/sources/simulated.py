@@ -168,18 +168,19 @@ STARTER, ROTATION, BENCH = 0, 1, 2
 _MIN_RANGE = np.array([[28.0, 37.0], [16.0, 26.0], [5.0, 12.0]])
 _PPM_RANGE = np.array([[0.42, 0.68], [0.35, 0.58], [0.30, 0.50]])
 _STAR_PPM = (0.70, 0.90)
-_DNP_RATE = np.array([0.03, 0.05, 0.40])  # day-of absences (rest, illness, coach's decision)
+_DNP_RATE = np.array([0.03, 0.05, 0.50])  # day-of absences (rest, illness, coach's decision)
 _B2B_STARTER_REST = 0.05
 _MIN_SIGMA = np.array([0.12, 0.22, 0.45])  # log-sd of minutes around the mean, by role
+_MIN_ELASTICITY = np.array([0.4, 1.0, 1.6])  # how much each role's minutes give when the rotation is long/short
 _MIN_PLAYERS = 8
 _INJURY_RATE = 0.004  # chance a multi-game absence starts, per player-game
-_TEAM_PTS_SD = 9.0  # independent per-team noise of the points total
-_SCRIPT_SD = 4.0  # game-script shock, +for home / -for away
+_TEAM_PTS_SD = 8.5  # independent per-team noise of the points total
+_SCRIPT_SD = 3.5  # game-script shock, +for home / -for away
 _PACE_SD = 0.03
 _DIRICHLET_ALPHA = 55.0  # concentration of the split of team points between players
-_OT_PROB_CLOSE = 0.55  # regulation margins of 1-3 points that go to overtime instead (ties always do)
-_DOUBLE_OT_PROB = 0.08
-_B2B_PENALTY = 0.5  # scheduler: how strongly to avoid a team's second game on consecutive days
+_OT_PROB_CLOSE = 0.28  # regulation margins of 1-3 points that go to overtime instead (ties always do)
+_DOUBLE_OT_PROB = 0.06
+_B2B_PENALTY = 0.4  # scheduler: how strongly to avoid a team's second game on consecutive days
 _WEEKDAY_WEIGHT = np.array([0.95, 0.85, 1.25, 0.7, 1.2, 1.1, 0.85])  # Mon..Sun share of games
 # Per-minute rates of a league-average player; player multipliers are drawn around 1.
 _BASE_RATE = {"oreb": 0.0455, "dreb": 0.138, "ast": 0.110, "stl": 0.034, "blk": 0.020, "tov": 0.055, "pf": 0.077}
@@ -230,10 +231,10 @@ def _draw_attributes(rng: np.random.Generator, roles: np.ndarray, star: np.ndarr
         "size": size,
         # binomial probabilities used by the points decomposition (see _split_points)
         "ft_p": np.clip(0.07 + 0.05 * usage + rng.normal(0, 0.025, n), 0.02, 0.25),
-        "three_p": np.clip(0.58 - 0.5 * size + rng.normal(0, 0.08, n), 0.02, 0.65),
+        "three_p": np.clip(0.72 - 0.55 * size + rng.normal(0, 0.08, n), 0.02, 0.75),
         "p2": np.clip(0.56 + 0.08 * size + rng.normal(0, 0.02, n), 0.48, 0.7),
-        "p3": np.clip(rng.normal(0.37, 0.025, n), 0.28, 0.45),
-        "ftp": np.clip(0.62 + 0.22 * (1 - size) + rng.normal(0, 0.05, n), 0.5, 0.93),
+        "p3": np.clip(rng.normal(0.405, 0.025, n), 0.32, 0.48),
+        "ftp": np.clip(0.68 + 0.2 * (1 - size) + rng.normal(0, 0.05, n), 0.5, 0.93),
         "oreb": _BASE_RATE["oreb"] * (0.3 + 1.4 * size) * lognorm(0.15),
         "dreb": _BASE_RATE["dreb"] * (0.6 + 0.8 * size) * lognorm(0.12),
         "ast": _BASE_RATE["ast"] * (1.6 - 1.2 * size) * (0.55 + 0.45 * usage) * lognorm(0.2),
@@ -276,9 +277,8 @@ def _draw_names(rng: np.random.Generator, league_used: np.ndarray, n: int) -> tu
 
 
 def _team_roles(n_players: int) -> np.ndarray:
-    """5 starters, 4-5 rotation players, the rest deep bench."""
-    n_rotation = 5 if n_players >= 14 else 4
-    return np.array([STARTER] * 5 + [ROTATION] * n_rotation + [BENCH] * (n_players - 5 - n_rotation))
+    """5 starters, 4 rotation players, the rest (4-6) deep bench."""
+    return np.array([STARTER] * 5 + [ROTATION] * 4 + [BENCH] * (n_players - 9))
 
 
 def _new_league(rng: np.random.Generator, n_teams: int) -> _League:
@@ -317,8 +317,9 @@ def _normalise_offence(rng: np.random.Generator, league: _League) -> None:
         members = np.nonzero(a["team"] == t)[0]
         roles = _roles_of(a["min_mean"][members])
         p_play = 1.0 - _DNP_RATE[roles]
-        em = a["min_mean"][members] * 240.0 / np.sum(a["min_mean"][members] * p_play)
-        expected = np.sum(em * p_play * a["ppm"][members])
+        weight = (a["min_mean"][members] * p_play)[None, :]
+        em = _fit_minutes(weight, weight > 0, np.array([240.0]), _MIN_ELASTICITY[roles])[0]
+        expected = np.sum(em * a["ppm"][members])
         scale = np.clip(rng.normal(113.5, 3.5) / expected, 0.8, 1.25)
         a["ppm"][members] = np.clip(a["ppm"][members] * scale, 0.28, 0.95)
 
@@ -655,19 +656,28 @@ def _round_rows(values: np.ndarray, mask: np.ndarray, totals: np.ndarray) -> np.
     return np.where(mask, base + (rank < short[:, None]), 0).astype(np.int64)
 
 
-def _allocate_minutes(raw: np.ndarray, plays: np.ndarray, total: np.ndarray, cap: np.ndarray) -> np.ndarray:
+def _fit_minutes(raw: np.ndarray, mask: np.ndarray, total: np.ndarray, elasticity: np.ndarray) -> np.ndarray:
+    """Scale each row to its total as ``raw * f ** elasticity`` (bisection on log f): coaches stretch or trim
+    the bench before they touch the starters' minutes."""
+    lo, hi = np.full(len(raw), -4.0), np.full(len(raw), 4.0)
+    raw = np.where(mask, raw, 0.0)
+    for _ in range(40):
+        mid = (lo + hi) / 2
+        too_many = np.sum(raw * np.exp(mid[:, None] * elasticity), axis=1) > total
+        hi, lo = np.where(too_many, mid, hi), np.where(too_many, lo, mid)
+    v = raw * np.exp(((lo + hi) / 2)[:, None] * elasticity)
+    return v * (total / np.maximum(v.sum(axis=1), 1e-9))[:, None]
+
+
+def _allocate_minutes(
+    raw: np.ndarray, plays: np.ndarray, total: np.ndarray, cap: np.ndarray, elasticity: np.ndarray
+) -> np.ndarray:
     """Whole minutes, at least 1 each and at most ``cap``, summing exactly to the team total (240/265/290)."""
-    n = plays.sum(axis=1)
-    weight = np.where(plays, np.maximum(raw - 1.0, 0.05), 0.0)
-    spare = (total - n)[:, None]
-    v = np.where(plays, 1.0 + spare * weight / weight.sum(axis=1, keepdims=True), 0.0)
-    for _ in range(3):  # push minutes above the cap onto the teammates who are below it
-        over = np.maximum(v - cap[:, None], 0.0)
-        if not over.any():
-            break
-        v -= over
-        room = np.where(plays & (v < cap[:, None]), weight, 0.0)
-        v += over.sum(axis=1, keepdims=True) * room / np.maximum(room.sum(axis=1, keepdims=True), 1e-9)
+    v = _fit_minutes(raw, plays, total, elasticity)
+    for _ in range(4):  # clip to [1, cap] and hand the difference to the players in between
+        v = np.where(plays, np.clip(v, 1.0, cap[:, None]), 0.0)
+        free = np.where(plays & (v > 1.0) & (v < cap[:, None]), v, 0.0)
+        v += (total - v.sum(axis=1))[:, None] * free / np.maximum(free.sum(axis=1, keepdims=True), 1e-9)
     return _round_rows(v, plays, total)
 
 
@@ -702,16 +712,18 @@ def _play_games(
     _ensure_rotation(plays, valid & ~injured, min_mean)
 
     # Bookmaker view: expected minutes given the known absences, and the matchup factor without shocks.
-    rest_minutes = np.where(tg_b2b, 0.96, 1.0)[:, None]
+    rest_minutes = np.where(tg_b2b[:, None] & (role == STARTER), 0.95, 1.0)
     avail = valid & ~known_out
-    exp_total = np.sum(np.where(avail, min_mean * (1 - dnp_rate), 0.0), axis=1, keepdims=True)
-    s.expected_minutes = np.where(avail, min_mean * 240.0 / np.maximum(exp_total, 1.0), 0.0)
+    elasticity = _MIN_ELASTICITY[role]
+    p_play = 1.0 - dnp_rate
+    fitted = _fit_minutes(min_mean * rest_minutes * p_play, avail, np.full(n_tg, 240.0), elasticity)
+    s.expected_minutes = np.where(avail, fitted / p_play, 0.0)  # minutes if he plays
     s.known_out = known_out
     opp_b2b = np.column_stack([tg_b2b[1::2], tg_b2b[0::2]]).ravel()
     pace_pair = np.sqrt(league.pace[s.tg_team] * league.pace[tg_opp])
     matchup = (
         league.def_factor[tg_opp]
-        * np.where(tg_home, 1.012, 0.988)
+        * np.where(tg_home, 1.01, 0.99)
         * np.where(tg_b2b, 0.975, 1.0)
         * np.where(opp_b2b, 1.01, 1.0)
     )
@@ -722,7 +734,8 @@ def _play_games(
     sigma = _MIN_SIGMA[role]
     raw = np.where(plays, min_mean * rest_minutes * np.exp(rng.normal(0, sigma) - sigma**2 / 2), 0.0)
     raw = np.minimum(raw, 44.0)
-    rate = np.sum(raw * ppm, axis=1) / np.sum(raw, axis=1)
+    fit = _fit_minutes(raw, plays, np.full(n_tg, 240.0), elasticity)
+    rate = np.sum(fit * ppm, axis=1) / 240.0
     pace_game = np.repeat(np.exp(rng.normal(0, _PACE_SD, n_games)), 2) * pace_pair
     script = np.repeat(rng.normal(0, _SCRIPT_SD, n_games), 2) * np.where(tg_home, 1.0, -1.0)
     expected = 240.0 * rate * matchup * pace_game
@@ -737,7 +750,7 @@ def _play_games(
     raw = raw * np.where(blowout & starter, 0.85, 1.0) * np.where(blowout & bench, 1.6, 1.0)
     raw = raw * np.where(close & starter, 1.05, 1.0) * np.where(close & bench, 0.85, 1.0)
     total_min = 240 + 25 * n_ot.repeat(2)
-    minutes = _allocate_minutes(raw, plays, total_min, 48.0 + 5.0 * n_ot.repeat(2))
+    minutes = _allocate_minutes(raw, plays, total_min, 48.0 + 5.0 * n_ot.repeat(2), elasticity)
 
     # Split each team total between its players (Dirichlet-multinomial around minutes * rate).
     weight = minutes * ppm
@@ -792,10 +805,10 @@ def _box_score(
     rng: np.random.Generator, a: dict, p: np.ndarray, minutes: np.ndarray, pts: np.ndarray, plays: np.ndarray
 ) -> dict[str, np.ndarray]:
     ftm, fg3m, fg2m = _split_points(rng, a, p, pts)
-    # Attempts = makes + misses; the 0.6 / three-tendency / 0.15 terms give misses to players who made none.
+    # Attempts = makes + misses; the 0.6 / three-tendency / 0.1 terms give misses to players who made none.
     fg2a = fg2m + rng.negative_binomial(fg2m + 0.6, a["p2"][p])
-    fg3a = fg3m + rng.negative_binomial(fg3m + 0.1 + 1.6 * a["three_p"][p], a["p3"][p])
-    fta = ftm + rng.negative_binomial(ftm + 0.15, a["ftp"][p])
+    fg3a = fg3m + rng.negative_binomial(fg3m + 0.05 + 0.6 * a["three_p"][p], a["p3"][p])
+    fta = ftm + rng.negative_binomial(ftm + 0.1, a["ftp"][p])
 
     def per_minute(key: str) -> np.ndarray:
         return rng.poisson(minutes * a[key][p])
