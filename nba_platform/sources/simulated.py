@@ -28,6 +28,8 @@ import hashlib
 import json
 import logging
 import re
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -155,7 +157,13 @@ _LAST = (
     "Young",
 )  # fmt: skip
 # NBA.com spells these ASCII here; some odds feeds carry the accents. Not in _LAST, so names stay unique.
-_ACCENTED = {"Jokic": "Jokić", "Doncic": "Dončić", "Vucevic": "Vučević", "Nurkic": "Nurkić", "Schroder": "Schröder"}
+_ACCENTED = {
+    "Jokic": "Jokić",
+    "Doncic": "Dončić",
+    "Vucevic": "Vučević",
+    "Nurkic": "Nurkić",
+    "Schroder": "Schröder",
+}
 _SUFFIXES = ("Jr.", "Jr.", "II", "III")
 
 FIRST_PLAYER_ID = 1630000
@@ -171,7 +179,8 @@ _STAR_PPM = (0.70, 0.90)
 _DNP_RATE = np.array([0.03, 0.05, 0.50])  # day-of absences (rest, illness, coach's decision)
 _B2B_STARTER_REST = 0.05
 _MIN_SIGMA = np.array([0.12, 0.22, 0.45])  # log-sd of minutes around the mean, by role
-_MIN_ELASTICITY = np.array([0.4, 1.0, 1.6])  # how much each role's minutes give when the rotation is long/short
+# how much each role's minutes give when the rotation is long or short (starters least)
+_MIN_ELASTICITY = np.array([0.4, 1.0, 1.6])
 _MIN_PLAYERS = 8
 _INJURY_RATE = 0.004  # chance a multi-game absence starts, per player-game
 _TEAM_PTS_SD = 8.5  # independent per-team noise of the points total
@@ -180,10 +189,18 @@ _PACE_SD = 0.03
 _DIRICHLET_ALPHA = 55.0  # concentration of the split of team points between players
 _OT_PROB_CLOSE = 0.28  # regulation margins of 1-3 points that go to overtime instead (ties always do)
 _DOUBLE_OT_PROB = 0.06
-_B2B_PENALTY = 0.4  # scheduler: how strongly to avoid a team's second game on consecutive days
+_B2B_PENALTY = 0.3  # scheduler: how strongly to avoid a team's second game on consecutive days
 _WEEKDAY_WEIGHT = np.array([0.95, 0.85, 1.25, 0.7, 1.2, 1.1, 0.85])  # Mon..Sun share of games
 # Per-minute rates of a league-average player; player multipliers are drawn around 1.
-_BASE_RATE = {"oreb": 0.0455, "dreb": 0.138, "ast": 0.110, "stl": 0.034, "blk": 0.020, "tov": 0.055, "pf": 0.077}
+_BASE_RATE = {
+    "oreb": 0.0455,
+    "dreb": 0.138,
+    "ast": 0.110,
+    "stl": 0.034,
+    "blk": 0.020,
+    "tov": 0.055,
+    "pf": 0.077,
+}
 _LINE_MIN_MINUTES = 15.0
 
 
@@ -245,7 +262,9 @@ def _draw_attributes(rng: np.random.Generator, roles: np.ndarray, star: np.ndarr
     }
 
 
-def _draw_names(rng: np.random.Generator, league_used: np.ndarray, n: int) -> tuple[list[str], list[str], np.ndarray]:
+def _draw_names(
+    rng: np.random.Generator, league_used: np.ndarray, n: int
+) -> tuple[list[str], list[str], np.ndarray]:
     """Unique ASCII names (sampled without replacement from the unused first x last pairs); a few carry a suffix,
     and the odds feeds then often spell that suffix differently or drop it."""
     total = len(_FIRST) * len(_LAST)
@@ -311,7 +330,7 @@ def _new_league(rng: np.random.Generator, n_teams: int) -> _League:
 
 
 def _normalise_offence(rng: np.random.Generator, league: _League) -> None:
-    """Scale each team's points-per-minute so its expected points land near a drawn team rating (~113.5)."""
+    """Scale each team's points-per-minute so its expected points land near a drawn team rating (~112.5)."""
     a = league.a
     for t in range(league.n_teams):
         members = np.nonzero(a["team"] == t)[0]
@@ -320,7 +339,7 @@ def _normalise_offence(rng: np.random.Generator, league: _League) -> None:
         weight = (a["min_mean"][members] * p_play)[None, :]
         em = _fit_minutes(weight, weight > 0, np.array([240.0]), _MIN_ELASTICITY[roles])[0]
         expected = np.sum(em * a["ppm"][members])
-        scale = np.clip(rng.normal(113.5, 3.5) / expected, 0.8, 1.25)
+        scale = np.clip(rng.normal(112.5, 3.5) / expected, 0.8, 1.25)
         a["ppm"][members] = np.clip(a["ppm"][members] * scale, 0.28, 0.95)
 
 
@@ -370,7 +389,9 @@ def _season_days(start_year: int) -> list[dt.date]:
     thanksgiving = nov1 + dt.timedelta(days=(3 - nov1.weekday()) % 7 + 21)
     feb1 = dt.date(start_year + 1, 2, 1)
     all_star = feb1 + dt.timedelta(days=(6 - feb1.weekday()) % 7 + 14)
-    off = {thanksgiving, dt.date(start_year, 12, 24)} | {all_star + dt.timedelta(days=k) for k in range(-2, 3)}
+    off = {thanksgiving, dt.date(start_year, 12, 24)} | {
+        all_star + dt.timedelta(days=k) for k in range(-2, 3)
+    }
     days = (start + dt.timedelta(days=i) for i in range(174))
     return [d for d in days if d not in off]
 
@@ -424,6 +445,7 @@ def _assign_days(
         if len(pending) == 0:
             break
         target = min(_stochastic_round(rng, len(pending) * weights[k] / tail_weight[k]), n_teams // 2)
+        target = max(target, int(k == 0))  # the season opens on its first day, whatever the league size
         if target == 0:
             continue
         cand = pending[:window]
@@ -511,7 +533,9 @@ class _Season:
     book_factor: np.ndarray  # per tg: opponent defence * pace * home * rest
 
 
-def _simulate_season(rng: np.random.Generator, league: _League, start_year: int, games_per_team: int) -> _Season:
+def _simulate_season(
+    rng: np.random.Generator, league: _League, start_year: int, games_per_team: int
+) -> _Season:
     n_teams = league.n_teams
     days = _season_days(start_year)
     home, away = _matchups(rng, n_teams, games_per_team)
@@ -588,7 +612,7 @@ def _draw_trades(
     for _ in range(int(rng.integers(2, 4))):
         ta, tb = rng.choice(league.n_teams, size=2, replace=False)
         picks = []
-        for t in (ta, tb):  # not the franchise player, not someone already moved
+        for t in (ta, tb):  # a rotation or bench player, not one already moved
             pool = [p for p in np.nonzero((team == t) & (roles != STARTER))[0].tolist() if p not in traded]
             picks.append(int(rng.choice(pool)))
         date = window[int(rng.integers(0, len(window)))]
@@ -785,7 +809,9 @@ def _overtime(rng: np.random.Generator, points: np.ndarray) -> np.ndarray:
     return np.where(double, 2, np.where(ot, 1, 0))
 
 
-def _split_points(rng: np.random.Generator, a: dict, p: np.ndarray, pts: np.ndarray) -> tuple[np.ndarray, ...]:
+def _split_points(
+    rng: np.random.Generator, a: dict, p: np.ndarray, pts: np.ndarray
+) -> tuple[np.ndarray, ...]:
     """(FTM, FG3M, FG2M) adding up to ``pts`` exactly: free throws and threes by binomials on the player's shot
     mix, the rest in twos; an odd remainder is fixed by one more or one fewer three, or one more free throw."""
     ftm = rng.binomial(pts, a["ft_p"][p])
@@ -835,7 +861,11 @@ def _box_score(
 
 
 def _plus_minus(
-    rng: np.random.Generator, minutes: np.ndarray, plays: np.ndarray, points: np.ndarray, total_min: np.ndarray
+    rng: np.random.Generator,
+    minutes: np.ndarray,
+    plays: np.ndarray,
+    points: np.ndarray,
+    total_min: np.ndarray,
 ) -> np.ndarray:
     """Player +/- summing to five times the team margin (five players on the floor), spread by minutes."""
     margin = points - np.column_stack([points[1::2], points[0::2]]).ravel()
@@ -882,14 +912,18 @@ def _american(prob: np.ndarray) -> np.ndarray:
     return np.where(prob >= 0.5, fav, dog).astype(np.int64)
 
 
-def _priced(rng: np.random.Generator, belief: np.ndarray, line: np.ndarray, sd: np.ndarray, lo: float, hi: float):
+def _priced(
+    rng: np.random.Generator, belief: np.ndarray, line: np.ndarray, sd: np.ndarray, lo: float, hi: float
+):
     """Over/under prices of ``line`` for a book believing ``belief``: fair probability plus a 4-5% margin."""
     p_over = np.clip(_norm_cdf((belief - line) / sd) + rng.normal(0, 0.01, line.shape), lo, hi)
     vig = rng.uniform(0.04, 0.05, line.shape)
     return _american(p_over + vig / 2), _american(1 - p_over + vig / 2)
 
 
-def _recent_points(s: _Season, tg: np.ndarray, player: np.ndarray, n_last: int = 5) -> tuple[np.ndarray, np.ndarray]:
+def _recent_points(
+    s: _Season, tg: np.ndarray, player: np.ndarray, n_last: int = 5
+) -> tuple[np.ndarray, np.ndarray]:
     """Mean points of each player's last ``n_last`` games before team-game ``tg`` (and how many there were)."""
     ptg, pslot = np.nonzero(s.plays)
     who = s.players[ptg, pslot]
@@ -940,7 +974,9 @@ def _make_lines(rng: np.random.Generator, league: _League, s: _Season) -> _Lines
     actual = s.stats["PTS"][tg, slot]
     live = 0.35 * market[:, 2:3] + 0.65 * actual[:, None] + rng.normal(0, 1.0, (n, n_books))
     live_line = np.where(played[:, None], np.floor(np.maximum(live, 0.6)) + 0.5, np.nan)
-    live_over, live_under = _priced(rng, live, np.nan_to_num(live_line), np.sqrt(np.maximum(live, 1.0)), 0.45, 0.55)
+    live_over, live_under = _priced(
+        rng, live, np.nan_to_num(live_line), np.sqrt(np.maximum(live, 1.0)), 0.45, 0.55
+    )
     return _Lines(
         tg, player, listed, pulled_late, line, over, under, alt_line, alt_over, alt_under,
         live_line, live_over, live_under,
@@ -977,7 +1013,12 @@ def _pct6(made: int, att: int) -> str:
 
 
 def _gamelog(season: str, player_or_team: str, date: str, headers: tuple[str, ...], rowset: str) -> bytes:
-    params = {"LeagueID": "00", "Season": season, "SeasonType": "Regular Season", "PlayerOrTeam": player_or_team}
+    params = {
+        "LeagueID": "00",
+        "Season": season,
+        "SeasonType": "Regular Season",
+        "PlayerOrTeam": player_or_team,
+    }
     if player_or_team == "P":
         params |= {"Counter": 1000, "Sorter": "DATE", "Direction": "DESC"}
     else:
@@ -991,7 +1032,9 @@ def _gamelog(season: str, player_or_team: str, date: str, headers: tuple[str, ..
     return _dumps(doc).replace(b'"@ROWS@"', f"[{rowset}]".encode())
 
 
-def _boxscore_files(s: _Season, league: _League, played_games: np.ndarray) -> dict[str, tuple[bytes, bytes, int]]:
+def _boxscore_files(
+    s: _Season, league: _League, played_games: np.ndarray
+) -> dict[str, tuple[bytes, bytes, int]]:
     """Per played date: (player file, team file, player rows)."""
     season_id = f"2{s.start_year}"
     st, ts = s.stats, s.team_stats
@@ -1015,14 +1058,20 @@ def _boxscore_files(s: _Season, league: _League, played_games: np.ndarray) -> di
         fantasy = (
             10 * c["PTS"] + 12 * c["REB"] + 15 * c["AST"] + 30 * c["STL"] + 30 * c["BLK"] - 10 * c["TOV"]
         ) / 10
-        head = tg_text[tg].replace("@PID@", str(int(league.ids[p])), 1).replace("@NAME@", json.dumps(league.names[p]), 1)
+        head = (
+            tg_text[tg]
+            .replace("@PID@", str(int(league.ids[p])), 1)
+            .replace("@NAME@", json.dumps(league.names[p]), 1)
+        )
         row = (
             f"[{head},{c['MIN']},{c['FGM']},{c['FGA']},{_pct6(c['FGM'], c['FGA'])},{c['FG3M']},{c['FG3A']},"
             f"{_pct6(c['FG3M'], c['FG3A'])},{c['FTM']},{c['FTA']},{_pct6(c['FTM'], c['FTA'])},{c['OREB']},"
             f"{c['DREB']},{c['REB']},{c['AST']},{c['STL']},{c['BLK']},{c['TOV']},{c['PF']},{c['PTS']},"
             f"{c['PLUS_MINUS']},{fantasy!r},1]"
         )
-        player_rows.setdefault(tg // 2, []).append((int(TEAMS[s.tg_team[tg]].team_id), int(league.ids[p]), row))
+        player_rows.setdefault(tg // 2, []).append(
+            (int(TEAMS[s.tg_team[tg]].team_id), int(league.ids[p]), row)
+        )
 
     by_date: dict[str, list[int]] = {}
     for g in np.nonzero(played_games)[0].tolist():
@@ -1138,7 +1187,8 @@ def _schedule_file(s: _Season, played_games: np.ndarray, captured: dt.date) -> b
             "seasonYear": s.label,
             "leagueId": "00",
             "gameDates": [
-                {"gameDate": f"{d:%m/%d/%Y} 00:00:00", "games": games} for d, games in sorted(game_dates.items())
+                {"gameDate": f"{d:%m/%d/%Y} 00:00:00", "games": games}
+                for d, games in sorted(game_dates.items())
             ],
             "weeks": [
                 {
@@ -1176,7 +1226,11 @@ def _event_odds(
         else:
             if snapshot == 2:
                 mine = mine[~lines.pulled_late[mine]]
-            line, over, under = lines.line[mine, b, snapshot], lines.over[mine, b, snapshot], lines.under[mine, b, snapshot]
+            line, over, under = (
+                lines.line[mine, b, snapshot],
+                lines.over[mine, b, snapshot],
+                lines.under[mine, b, snapshot],
+            )
         who = [names[i] for i in mine.tolist()]
         entries = list(zip(who, line.tolist(), over.tolist(), under.tolist(), strict=True))
         if b == _BOVADA and snapshot is not None:
@@ -1228,30 +1282,55 @@ def _odds_files(s: _Season, league: _League, lines: _Lines, seed: int, played_ga
 
     for d, games in by_date.items():
         date = d.isoformat()
-        for k, clock in enumerate(PRE_TIP_SNAPSHOTS_UTC):
-            at = dt.datetime.combine(d, clock, tzinfo=UTC)
-            upcoming = listing(games, at, live=False)
-            if not upcoming:
+        pre_tip = {
+            dt.datetime.combine(d, clock, tzinfo=UTC): k for k, clock in enumerate(PRE_TIP_SNAPSHOTS_UTC)
+        }
+        in_game = {commence[g] + IN_GAME_DELAY for g in games if played_games[g]}
+        for at in sorted(pre_tip.keys() | in_game):  # an in-game time can coincide with a pre-tip one
+            listed = listing(games, at, live=at in in_game)
+            if not listed:
                 continue
-            yield odds_events_path(date, at), _dumps(upcoming)
+            yield odds_events_path(date, at), _dumps(listed)
             for g in games:
-                if commence[g] > at:
-                    rows = np.arange(bounds[g], bounds[g + 1])
-                    body = _event_odds(events[g], _utc_z(at), rows, lines, names, k)
-                    yield odds_player_points_path(date, events[g]["id"], at), body
-        in_game = sorted({commence[g] + IN_GAME_DELAY for g in games if played_games[g]})
-        for at in in_game:
-            yield odds_events_path(date, at), _dumps(listing(games, at, live=True))
-            for g in games:
-                if played_games[g] and commence[g] + IN_GAME_DELAY == at:
-                    rows = np.arange(bounds[g], bounds[g + 1])
+                rows = np.arange(bounds[g], bounds[g + 1])
+                if at in pre_tip and commence[g] > at:
+                    body = _event_odds(events[g], _utc_z(at), rows, lines, names, pre_tip[at])
+                elif at in in_game and played_games[g] and commence[g] + IN_GAME_DELAY == at:
                     body = _event_odds(events[g], _utc_z(at), rows, lines, names, None)
-                    yield odds_player_points_path(date, events[g]["id"], at), body
+                else:
+                    continue
+                yield odds_player_points_path(date, events[g]["id"], at), body
 
 
 # --------------------------------------------------------------------------------------------------------------
 # Entry point
 # --------------------------------------------------------------------------------------------------------------
+
+
+class _Writer:
+    """Lands files through ``LocalLanding.write`` on a few threads: each write fsyncs, and overlapping those
+    waits is most of the speed-up. At most ``max_pending`` payloads are held in memory."""
+
+    def __init__(self, landing: LocalLanding, workers: int = 4, max_pending: int = 64):
+        self.landing = landing
+        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="simulate-write")
+        self.pending: deque[Future] = deque()
+        self.max_pending = max_pending
+        self.count = 0
+
+    def write(self, relpath: str, data: bytes) -> None:
+        self.pending.append(self.pool.submit(self.landing.write, relpath, data))
+        self.count += 1
+        while len(self.pending) > self.max_pending:
+            self.pending.popleft().result()  # re-raises a failed write
+
+    def close(self) -> None:
+        try:
+            while self.pending:
+                self.pending.popleft().result()
+        finally:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
 
 _SEASON_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -1262,6 +1341,23 @@ def _season_start_years(last_season: str, seasons: int) -> list[int]:
         raise ValueError(f"last_season must look like '2025-26', got {last_season!r}")
     last = int(m.group(1))
     return list(range(last - seasons + 1, last + 1))
+
+
+def _land_season(
+    writer: _Writer, s: _Season, league: _League, lines: _Lines, seed: int, played_through: dt.date | None
+) -> int:
+    """Write one season's schedule, box scores (played dates) and odds; returns the player rows written."""
+    played = np.array([played_through is None or d <= played_through for d in s.dates])
+    captured = max(s.dates) if played_through is None else min(played_through, max(s.dates))
+    writer.write(schedule_path(s.label), _schedule_file(s, played, captured + dt.timedelta(days=1)))
+    rows = 0
+    for date, (player_file, team_file, n) in _boxscore_files(s, league, played).items():
+        writer.write(player_boxscores_path(date), player_file)
+        writer.write(team_boxscores_path(date), team_file)
+        rows += n
+    for relpath, body in _odds_files(s, league, lines, seed, played):
+        writer.write(relpath, body)
+    return rows
 
 
 def simulate(
@@ -1275,9 +1371,14 @@ def simulate(
 ) -> SimulationSummary:
     """Simulate ``seasons`` regular seasons ending with ``last_season`` and land them under ``out``.
 
-    Games on ET dates after ``played_through`` are not played yet: the schedule lists them as scheduled, they
-    have no box-score files, but their pre-tip odds snapshots are written. ``files_written`` counts the files
-    landed, including ones already present with identical bytes.
+    ``teams`` (even, 2-30) takes the first NBA franchises by team id; every team plays ``games_per_team``
+    games. Games on ET dates after ``played_through`` are not played yet: the schedule lists them as scheduled,
+    they have no box-score files and no in-game odds snapshot, but their pre-tip odds snapshots are written.
+    Everything is simulated either way, so the played part does not depend on ``played_through``.
+
+    In the summary, ``games`` counts all scheduled games (played or not), ``player_rows`` the player box-score
+    rows written, ``files_written`` the files landed (including ones already there with identical bytes) and
+    ``game_dates`` every ET date with a game, played or not.
     """
     if teams < 2 or teams > len(TEAMS) or teams % 2:
         raise ValueError("teams must be an even number from 2 to 30")
@@ -1286,31 +1387,24 @@ def simulate(
     if seasons < 1 or seed < 0:
         raise ValueError("seasons must be >= 1 and seed >= 0")
     years = _season_start_years(last_season, seasons)
-    landing = LocalLanding(out)
     league = _new_league(np.random.default_rng([seed, 0]), teams)
     labels, all_dates = [], []
-    n_games = n_rows = n_files = 0
-    for k, year in enumerate(years):
-        rng = np.random.default_rng([seed, year])
-        if k > 0:
-            _offseason(rng, league)
-        s = _simulate_season(rng, league, year, games_per_team)
-        lines = _make_lines(rng, league, s)
-        played = np.array([played_through is None or d <= played_through for d in s.dates])
-        captured = max(s.dates) if played_through is None else min(played_through, max(s.dates))
-        landing.write(schedule_path(s.label), _schedule_file(s, played, captured + dt.timedelta(days=1)))
-        n_files += 1
-        for date, (pfile, tfile, rows) in _boxscore_files(s, league, played).items():
-            landing.write(player_boxscores_path(date), pfile)
-            landing.write(team_boxscores_path(date), tfile)
-            n_files += 2
-            n_rows += rows
-        for relpath, body in _odds_files(s, league, lines, seed, played):
-            landing.write(relpath, body)
-            n_files += 1
-        labels.append(s.label)
-        all_dates += sorted(set(s.dates))
-        n_games += len(s.game_ids)
+    n_games = n_rows = 0
+    writer = _Writer(LocalLanding(out))
+    try:
+        for k, year in enumerate(years):
+            rng = np.random.default_rng([seed, year])  # one stream per season
+            if k > 0:
+                _offseason(rng, league)
+            s = _simulate_season(rng, league, year, games_per_team)
+            lines = _make_lines(rng, league, s)
+            n_rows += _land_season(writer, s, league, lines, seed, played_through)
+            labels.append(s.label)
+            all_dates += sorted(set(s.dates))
+            n_games += len(s.game_ids)
+    finally:
+        writer.close()
+    n_files = writer.count
     log.info("simulated %s: %d games, %d player rows, %d files", labels, n_games, n_rows, n_files)
     return SimulationSummary(
         seasons=labels,
