@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-FEATURE_VERSION = "v1"
+FEATURE_VERSION = "v2"
 
 # History each date's features may look back over (days). Covers a whole season plus the gap
 # to the previous one, so "last 10 games" works on opening night.

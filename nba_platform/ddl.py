@@ -20,6 +20,7 @@ CLUSTERING: dict[str, tuple[str, ...]] = {
     "raw_prop_lines": ("player_lookup", "bookmaker"),
     "team_game_summary": ("team_abbr",),
     "player_game_summary": ("player_lookup", "team_abbr"),
+    "upcoming_player_game_context": ("player_lookup", "team_abbr"),
     "ml_feature_store": ("player_lookup", "team_abbr"),
     "player_prop_predictions": ("system_id", "player_lookup"),
     "prediction_results": ("system_id", "player_lookup"),

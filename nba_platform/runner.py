@@ -30,6 +30,7 @@ TABLE_SCHEMAS = {
     "raw_prop_lines": "raw",
     "team_game_summary": "analytics",
     "player_game_summary": "analytics",
+    "upcoming_player_game_context": "analytics",
     "ml_feature_store": "precompute",
     "player_prop_predictions": "predictions",
     "prediction_results": "predictions",

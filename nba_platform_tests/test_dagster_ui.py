@@ -19,14 +19,19 @@ ROOT = Path(__file__).resolve().parents[1]
 EXPECTED_EDGES = {
     ("team_game_summary", "raw_team_boxscores"),
     ("team_game_summary", "raw_schedule"),
+    ("team_game_summary", "raw_player_boxscores"),
     ("player_game_summary", "raw_player_boxscores"),
     ("player_game_summary", "team_game_summary"),
+    ("player_game_summary", "raw_prop_lines"),
+    ("player_game_summary", "raw_schedule"),
+    ("upcoming_player_game_context", "raw_schedule"),
+    ("upcoming_player_game_context", "raw_prop_lines"),
+    ("upcoming_player_game_context", "player_game_summary"),
+    ("upcoming_player_game_context", "team_game_summary"),
+    ("ml_feature_store", "upcoming_player_game_context"),
     ("ml_feature_store", "player_game_summary"),
     ("ml_feature_store", "team_game_summary"),
-    ("ml_feature_store", "raw_schedule"),
     ("player_prop_predictions", "ml_feature_store"),
-    ("player_prop_predictions", "raw_prop_lines"),
-    ("player_prop_predictions", "raw_schedule"),
     ("prediction_results", "player_prop_predictions"),
     ("prediction_results", "player_game_summary"),
 }
@@ -99,7 +104,7 @@ def test_ui_shows_every_asset_with_its_lineage(dagster_dev):
     names = {n["assetKey"]["path"][-1] for n in nodes}
     assert names == {
         "raw_schedule", "raw_player_boxscores", "raw_team_boxscores", "raw_prop_lines", "team_game_summary",
-        "player_game_summary", "ml_feature_store", "player_prop_predictions", "prediction_results",
+        "player_game_summary", "upcoming_player_game_context", "ml_feature_store", "player_prop_predictions", "prediction_results",
     }
     edges = {(n["assetKey"]["path"][-1], d["path"][-1]) for n in nodes for d in n["dependencyKeys"]}
     assert edges == EXPECTED_EDGES

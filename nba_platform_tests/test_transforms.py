@@ -12,12 +12,12 @@ from nba_platform.names import player_lookup
 from nba_platform.sources.nba_cdn import parse_schedule
 from nba_platform.sources.nba_stats import parse_leaguegamelog
 from nba_platform.transforms import analytics
-from nba_platform.transforms.features import build_feature_store
 from nba_platform.transforms.grading import grade_predictions
 from nba_platform.transforms.lines import consensus_lines
 from nba_platform.transforms.predictions import normal_cdf
 
 from .conftest import REAL_LANDING
+from .frames import history_rows
 
 UTC = dt.UTC
 
@@ -56,79 +56,11 @@ def test_player_summary_usage_and_shooting_from_team_rows():
 
 
 def test_team_summary_without_opponent_row_keeps_the_team():
-    team, _, schedule = _real_day("2024-11-01")
+    team, player, schedule = _real_day("2024-11-01")
     one_side = team.head(1)
     summary = analytics.team_game_summary(one_side, schedule)
     assert summary.height == 1 and summary["opponent_points"][0] is None
     assert summary["opponent_team_abbr"][0] is not None  # still known from MATCHUP
-
-
-def _history(rows):
-    """Player-game history rows: (date, player_id, team_id, points, minutes)."""
-    base = schemas.empty("player_game_summary")
-    df = pl.DataFrame(
-        [
-            {
-                "game_date": d, "game_id": f"g{d:%m%d}{t}", "season": "2024-25", "season_type": "Regular Season",
-                "player_id": p, "player_lookup": f"p{p}", "player_name": f"P {p}", "team_id": t,
-                "team_abbr": f"T{t}", "opponent_team_abbr": "OPP", "is_home": True, "minutes": m, "points": pts,
-            }
-            for d, p, t, pts, m in rows
-        ]
-    )
-    return pl.concat([base, df], how="diagonal_relaxed").pipe(schemas.conform, "player_game_summary")
-
-
-def _schedule(date, home=1, away=2):
-    return schemas.conform(
-        pl.DataFrame(
-            [{
-                "game_date": date, "game_id": f"s{date:%m%d}", "season": "2024-25", "season_type": "Regular Season",
-                "game_status": 1, "tip_time_utc": dt.datetime(date.year, date.month, date.day, 23, tzinfo=UTC),
-                "home_team_id": home, "home_team_abbr": f"T{home}", "away_team_id": away,
-                "away_team_abbr": f"T{away}", "home_team_name": "H", "away_team_name": "A", "is_neutral": False,
-                "source_file": "x", "game_status_text": "", "home_score": None, "away_score": None,
-            }]
-        ),
-        "raw_schedule",
-    )
-
-
-def test_features_use_only_games_before_the_date():
-    d = dt.date(2024, 11, 10)
-    rows = [(d - dt.timedelta(days=k), 7, 1, pts, 30.0) for k, pts in zip(range(1, 7), [10, 20, 30, 40, 50, 60], strict=True)]
-    history = _history(rows)
-    features = build_feature_store(_schedule(d), history, schemas.empty("team_game_summary"))
-    assert features.height == 1
-    f = features.row(0, named=True)
-    # Games on D-1..D-6 scored 10..60: last 5 = D-1..D-5.
-    assert f["points_avg_last_5"] == pytest.approx(30.0)
-    assert f["points_avg_season"] == pytest.approx(35.0)
-    assert (f["days_rest"], f["back_to_back"], f["games_in_last_7_days"]) == (1, True, 6)
-    # A box score dated D itself (or later) must not move D's features.
-    leaked = _history(rows + [(d, 7, 1, 99, 40.0), (d + dt.timedelta(days=1), 7, 1, 99, 40.0)])
-    again = build_feature_store(_schedule(d), leaked, schemas.empty("team_game_summary"))
-    assert again.equals(features)
-
-
-def test_features_follow_the_rotation_and_trades():
-    d = dt.date(2024, 11, 10)
-    history = _history(
-        [
-            (d - dt.timedelta(days=3), 1, 1, 10, 20.0),   # on team 1
-            (d - dt.timedelta(days=2), 2, 3, 12, 25.0),   # traded: team 3 ...
-            (d - dt.timedelta(days=1), 2, 2, 14, 25.0),   # ... now team 2
-            (d - dt.timedelta(days=1), 3, 3, 30, 35.0),   # team 3 does not play on D
-        ]
-    )
-    features = build_feature_store(_schedule(d, home=1, away=2), history, schemas.empty("team_game_summary"))
-    assert sorted(zip(features["player_id"], features["team_abbr"], strict=True)) == [(1, "T1"), (2, "T2")]
-    assert features.filter(pl.col("player_id") == 2)["opponent_team_abbr"].to_list() == ["T1"]
-
-
-def test_empty_schedule_gives_typed_empty_features():
-    out = build_feature_store(schemas.empty("raw_schedule"), pl.DataFrame(), pl.DataFrame())
-    assert out.height == 0 and out.schema == schemas.ML_FEATURE_STORE
 
 
 def _lines(rows):
@@ -191,7 +123,7 @@ def test_grading_outcomes_and_profit():
         ),
         "player_prop_predictions",
     )
-    box = _history([(dt.date(2024, 11, 1), 1, 1, 25, 30.0), (dt.date(2024, 11, 1), 2, 1, 13, 30.0), (dt.date(2024, 11, 1), 3, 1, 15, 30.0)])
+    box = history_rows([(dt.date(2024, 11, 1), 1, 1, 25, 30.0), (dt.date(2024, 11, 1), 2, 1, 13, 30.0), (dt.date(2024, 11, 1), 3, 1, 15, 30.0)])
     box = box.with_columns(game_id=pl.lit("g1"))
     res = grade_predictions(preds, box).sort("player_id")
     assert res["outcome"].to_list() == ["HIT", "MISS", "PUSH", "VOID", "PENDING"]
@@ -206,3 +138,27 @@ def test_grading_outcomes_and_profit():
 )
 def test_player_lookup_meets_both_spellings(a, b):
     assert player_lookup(a) == player_lookup(b)
+
+
+def test_missing_team_row_is_rebuilt_from_players_and_flagged():
+    team, player, schedule = _real_day("2024-11-01")
+    missing = team.row(0, named=True)
+    summary = analytics.team_game_summary(team.slice(1), schedule, player)
+    rebuilt = summary.filter(pl.col("rebuilt_from_players"))
+    assert rebuilt.select("game_id", "team_id").rows() == [(missing["game_id"], missing["team_id"])]
+    own_players = player.filter((pl.col("game_id") == missing["game_id"]) & (pl.col("team_id") == missing["team_id"]))
+    assert rebuilt["points"][0] == own_players["pts"].sum()
+    assert summary.filter(~pl.col("rebuilt_from_players")).height == team.height - 1
+
+
+def test_over_under_result_counts_a_push_as_a_push():
+    team, player, schedule = _real_day("2024-11-01")
+    row = player.filter(pl.col("min") > 20).row(0, named=True)
+    lookup = player_lookup(row["player_name"])
+    lines = pl.DataFrame(
+        {"game_id": [row["game_id"]] * 1, "player_lookup": [lookup], "line": [float(row["pts"])]}
+    )
+    summary = analytics.player_game_summary(player, analytics.team_game_summary(team, schedule), lines)
+    mine = summary.filter(pl.col("player_id") == row["player_id"]).row(0, named=True)
+    assert (mine["points_line"], mine["over_under_result"]) == (float(row["pts"]), "PUSH")
+    assert summary.filter(pl.col("player_id") != row["player_id"])["over_under_result"].null_count() == summary.height - 1

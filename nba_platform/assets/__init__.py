@@ -1,7 +1,7 @@
 """The Dagster layer, one module per phase."""
 
 from nba_platform.assets.analytics import player_game_summary, team_game_summary
-from nba_platform.assets.features import ml_feature_store
+from nba_platform.assets.features import ml_feature_store, upcoming_player_game_context
 from nba_platform.assets.grading import prediction_results
 from nba_platform.assets.predictions import player_prop_predictions
 from nba_platform.assets.raw import raw_player_boxscores, raw_prop_lines, raw_schedule, raw_team_boxscores
@@ -11,6 +11,7 @@ ALL_ASSETS = [
     *RAW_ASSETS,
     team_game_summary,
     player_game_summary,
+    upcoming_player_game_context,
     ml_feature_store,
     player_prop_predictions,
     prediction_results,

@@ -11,6 +11,7 @@ import polars as pl
 
 from nba_platform import schemas
 from nba_platform.partitions import game_date_partitions
+from nba_platform.transforms import quality
 
 # Single-run backfills and window mappings over missing partitions are beta in Dagster 1.13; we
 # rely on them on purpose (DESIGN section 8 verified both), so their warnings are noise here.
@@ -24,14 +25,24 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "raw_prop_lines": ("game_date", "commence_time_utc"),
     "team_game_summary": ("game_date", "points"),
     "player_game_summary": ("game_date", "points", "player_lookup"),
-    "ml_feature_store": ("game_date", "feature_version"),
+    "upcoming_player_game_context": ("game_date", "team_abbr", "opponent_team_abbr", "player_lookup"),
+    "ml_feature_store": ("game_date", "feature_version", "quality_score"),
     "player_prop_predictions": ("game_date", "recommendation", "model_version"),
     "prediction_results": ("game_date", "outcome"),
 }
 
 
-def table_asset_kwargs(table: str, schema: str, group: str, description: str) -> dict[str, Any]:
-    """Decorator arguments of a `game_date`-partitioned table asset stored in the warehouse."""
+def table_asset_kwargs(
+    table: str,
+    schema: str,
+    group: str,
+    description: str,
+    extra_checks: list[dg.AssetCheckSpec] | None = None,
+) -> dict[str, Any]:
+    """Decorator arguments of a `game_date`-partitioned table asset stored in the warehouse.
+
+    Every table gets blocking `keys_unique`, `required_not_null` and `values_in_range` checks;
+    `extra_checks` adds the asset's own (its body yields their results)."""
     return {
         "name": table,
         "group_name": group,
@@ -43,6 +54,10 @@ def table_asset_kwargs(table: str, schema: str, group: str, description: str) ->
         "check_specs": [
             dg.AssetCheckSpec("keys_unique", asset=table, blocking=True, description=f"{schemas.KEYS[table]} is unique"),
             dg.AssetCheckSpec("required_not_null", asset=table, blocking=True, description=f"{REQUIRED[table]} never null"),
+            dg.AssetCheckSpec(
+                "values_in_range", asset=table, blocking=True, description="numeric columns within plausible ranges"
+            ),
+            *(extra_checks or []),
         ],
         "kinds": {"polars", "duckdb"},
     }
@@ -60,8 +75,10 @@ def emit(
     table: str,
     frame: pl.DataFrame,
     metadata: Mapping[str, Any] | None = None,
+    checks: list[dg.AssetCheckResult] | None = None,
 ) -> Iterator[dg.Output | dg.AssetCheckResult]:
-    """Yield the table (conformed to its schema) with row metadata, then its standard checks."""
+    """Yield the table (conformed to its schema) with row metadata, then its standard checks and
+    the asset's own `checks`."""
     frame = schemas.conform(frame, table)
     keys = list(schemas.KEYS[table])
     dupes = frame.filter(pl.struct(keys).is_duplicated()).height
@@ -83,4 +100,25 @@ def emit(
         asset_key=table,
         passed=not nulls,
         metadata={"null_counts": dg.MetadataValue.json(nulls)},
+    )
+    ranges = quality.out_of_range(frame, table)
+    yield dg.AssetCheckResult(
+        check_name="values_in_range",
+        asset_key=table,
+        passed=not ranges,
+        metadata={"offending_rows": dg.MetadataValue.json(ranges)},
+    )
+    yield from checks or []
+
+
+def count_check(
+    table: str, name: str, offending: int, blocking_failure: bool = True, **metadata: Any
+) -> dg.AssetCheckResult:
+    """A check result from a count of offending rows (0 passes); WARN severity when not blocking."""
+    return dg.AssetCheckResult(
+        check_name=name,
+        asset_key=table,
+        passed=offending == 0,
+        severity=dg.AssetCheckSeverity.ERROR if blocking_failure else dg.AssetCheckSeverity.WARN,
+        metadata={"offending_rows": offending, **metadata},
     )

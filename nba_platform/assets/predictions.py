@@ -17,12 +17,7 @@ from nba_platform.transforms.predictions import predict_props
         "Predicted points, P(over), edge and OVER/UNDER/PASS/NO_LINE per player, game and system.",
     )
 )
-def player_prop_predictions(
-    context: dg.AssetExecutionContext,
-    ml_feature_store: pl.DataFrame,
-    raw_prop_lines: pl.DataFrame,
-    raw_schedule: pl.DataFrame,
-):
-    frame = predict_props(ml_feature_store, raw_prop_lines, raw_schedule, SYSTEMS)
+def player_prop_predictions(context: dg.AssetExecutionContext, ml_feature_store: pl.DataFrame):
+    frame = predict_props(ml_feature_store, SYSTEMS)
     counts = dict(frame.group_by("recommendation").len().iter_rows())
     yield from emit(context, "player_prop_predictions", frame, {"recommendations": dg.MetadataValue.json(counts)})

@@ -29,14 +29,48 @@ def _opponent_from_matchup() -> pl.Expr:
     return pl.col("matchup").str.split(" ").list.last()
 
 
-def team_game_summary(raw_team: pl.DataFrame, schedule: pl.DataFrame) -> pl.DataFrame:
+_SUMMED = ["fgm", "fga", "fg3m", "fg3a", "ftm", "fta", "oreb", "dreb", "reb", "ast", "stl", "blk", "tov", "pf", "pts"]
+
+
+def team_rows_from_players(raw_team: pl.DataFrame, raw_player: pl.DataFrame) -> pl.DataFrame:
+    """Team box-score rows rebuilt from player rows, for team-games that have no team row.
+
+    Minutes are the regulation 240 (player logs may hold only some players, so their sum is not the
+    team's time); percentages and WL come from the sums and the opponent's rebuilt or real points.
+    """
+    raw_player = schemas.conform(raw_player, "raw_player_boxscores")
+    have = raw_team.select("game_id", "team_id")
+    rebuilt = (
+        raw_player.join(have, on=["game_id", "team_id"], how="anti")
+        .group_by("game_date", "season_id", "game_id", "team_id", "team_abbreviation", "team_name", "matchup")
+        .agg(pl.col(c).sum() for c in _SUMMED)
+        .with_columns(
+            min=pl.lit(240.0),
+            fg_pct=pl.when(pl.col("fga") > 0).then(pl.col("fgm") / pl.col("fga")),
+            fg3_pct=pl.when(pl.col("fg3a") > 0).then(pl.col("fg3m") / pl.col("fg3a")),
+            ft_pct=pl.when(pl.col("fta") > 0).then(pl.col("ftm") / pl.col("fta")),
+            plus_minus=pl.lit(None, dtype=pl.Float64),
+            wl=pl.lit(None, dtype=pl.String),
+            source_file=pl.lit("rebuilt_from_player_rows"),
+        )
+    )
+    return schemas.conform(rebuilt, "raw_team_boxscores")
+
+
+def team_game_summary(
+    raw_team: pl.DataFrame, schedule: pl.DataFrame, raw_player: pl.DataFrame | None = None
+) -> pl.DataFrame:
     """One row per team-game: possessions, pace, offensive/defensive rating, result.
 
     Possessions use the standard box-score estimate FGA - OREB + TOV + 0.44 FTA, averaged over
-    both teams (they share the game's possessions). Pace is per 48 minutes of team time.
+    both teams (they share the game's possessions). Pace is per 48 minutes of team time. A team-game
+    without a team row is rebuilt from its player rows and flagged `rebuilt_from_players`.
     """
-    raw_team = schemas.conform(raw_team, "raw_team_boxscores")
+    raw_team = schemas.conform(raw_team, "raw_team_boxscores").with_columns(rebuilt_from_players=pl.lit(False))
     schedule = schemas.conform(schedule, "raw_schedule")
+    if raw_player is not None:
+        rebuilt = team_rows_from_players(raw_team, raw_player).with_columns(rebuilt_from_players=pl.lit(True))
+        raw_team = pl.concat([raw_team, rebuilt])
     base = raw_team.with_columns(
         (pl.col("fga") - pl.col("oreb") + pl.col("tov") + 0.44 * pl.col("fta")).alias("_poss_est"),
     )
@@ -74,7 +108,7 @@ def team_game_summary(raw_team: pl.DataFrame, schedule: pl.DataFrame) -> pl.Data
             pace=pl.col("possessions") * 240.0 / pl.col("min"),
             offensive_rating=100.0 * pl.col("pts") / pl.col("possessions"),
             defensive_rating=100.0 * pl.col("opponent_points") / pl.col("possessions"),
-            won=pl.col("wl") == "W",
+            won=pl.coalesce(pl.col("wl") == "W", pl.col("pts") > pl.col("opponent_points")),
             margin=(pl.col("pts") - pl.col("opponent_points")),
         )
         .sort("game_date", "game_id", "team_id")
@@ -82,11 +116,16 @@ def team_game_summary(raw_team: pl.DataFrame, schedule: pl.DataFrame) -> pl.Data
     return schemas.conform(out, "team_game_summary")
 
 
-def player_game_summary(raw_player: pl.DataFrame, team_summary: pl.DataFrame) -> pl.DataFrame:
+def player_game_summary(
+    raw_player: pl.DataFrame, team_summary: pl.DataFrame, game_lines: pl.DataFrame | None = None
+) -> pl.DataFrame:
     """One row per player-game with efficiency and usage; team context comes from the team summary.
 
     Usage rate = 100 * (FGA + 0.44 FTA + TOV) * (team minutes / 5) / (minutes * team (FGA + 0.44 FTA + TOV)).
     It needs the team row, which is why team_game_summary is an input of this asset.
+    `game_lines` (game_id, player_lookup, line) adds the pre-game consensus line and the result
+    against it: OVER, UNDER, or PUSH when the points equal a whole line. leaguegamelog carries no
+    starter information, so `starter` stays null until a source that has it is landed.
     """
     raw_player = schemas.conform(raw_player, "raw_player_boxscores")
     team_summary = schemas.conform(team_summary, "team_game_summary")
@@ -117,7 +156,24 @@ def player_game_summary(raw_player: pl.DataFrame, team_summary: pl.DataFrame) ->
                 100.0 * plays * (pl.col("_team_minutes") / 5) / (pl.col("min") * pl.col("_team_plays"))
             ),
             won=pl.col("wl") == "W",
+            starter=pl.lit(None, dtype=pl.Boolean),
         )
-        .sort("game_date", "game_id", "player_id")
     )
+    if game_lines is not None and game_lines.height:
+        out = out.join(
+            game_lines.select("game_id", "player_lookup", pl.col("line").alias("points_line")),
+            on=["game_id", "player_lookup"],
+            how="left",
+        )
+    else:
+        out = out.with_columns(points_line=pl.lit(None, dtype=pl.Float64))
+    out = out.with_columns(
+        over_under_result=pl.when(pl.col("points_line").is_null())
+        .then(None)
+        .when(pl.col("points") > pl.col("points_line"))
+        .then(pl.lit("OVER"))
+        .when(pl.col("points") < pl.col("points_line"))
+        .then(pl.lit("UNDER"))
+        .otherwise(pl.lit("PUSH"))
+    ).sort("game_date", "game_id", "player_id")
     return schemas.conform(out, "player_game_summary")

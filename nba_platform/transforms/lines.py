@@ -48,7 +48,11 @@ def pre_tip_snapshots(raw_lines: pl.DataFrame) -> pl.DataFrame:
     return lines.filter(pl.col("snapshot_utc") < pl.col("commence_time_utc"))
 
 
-def consensus_lines(raw_lines: pl.DataFrame) -> pl.DataFrame:
+def consensus_lines(raw_lines: pl.DataFrame, snapshot: str = "latest") -> pl.DataFrame:
+    """The consensus line per (date, event, player); `snapshot="earliest"` gives the opening line
+    (each book's first pre-tip snapshot) instead of the current one."""
+    if snapshot not in ("latest", "earliest"):
+        raise ValueError(f"snapshot must be 'latest' or 'earliest', got {snapshot!r}")
     lines = pre_tip_snapshots(raw_lines).filter(
         pl.col("over_price").is_not_null() & pl.col("under_price").is_not_null()
     )
@@ -56,7 +60,10 @@ def consensus_lines(raw_lines: pl.DataFrame) -> pl.DataFrame:
         return pl.DataFrame(schema=CONSENSUS_SCHEMA)
     book_key = ["game_date", "event_id", "bookmaker", "player_lookup"]
     main = (
-        lines.filter(pl.col("snapshot_utc") == pl.col("snapshot_utc").max().over(book_key))
+        lines.filter(
+            pl.col("snapshot_utc")
+            == (pl.col("snapshot_utc").max() if snapshot == "latest" else pl.col("snapshot_utc").min()).over(book_key)
+        )
         .with_columns(
             _imbalance=(implied_probability(pl.col("over_price")) - implied_probability(pl.col("under_price"))).abs()
         )
@@ -101,4 +108,11 @@ def event_games(raw_lines: pl.DataFrame, schedule: pl.DataFrame) -> pl.DataFrame
         )
         .select("event_id", "game_id")
         .unique()
+    )
+
+
+def lines_by_game(raw_lines: pl.DataFrame, schedule: pl.DataFrame) -> pl.DataFrame:
+    """The current consensus line per (game_id, player_lookup)."""
+    return consensus_lines(raw_lines).join(event_games(raw_lines, schedule), on="event_id", how="inner").drop(
+        "event_id", "game_date"
     )

@@ -1,6 +1,6 @@
 """Phase 5: run the prediction systems on the feature store and attach tonight's lines.
 
-Every system's rows get the same treatment: the consensus pre-tip line (transforms.lines), the
+Every system's rows get the same treatment: the consensus pre-tip line (carried by the feature store), the
 probability of the Over from a normal predictive distribution, the edge, a recommendation and a
 confidence on one 0-1 scale. Players without a line still get a prediction (NO_LINE).
 """
@@ -14,7 +14,6 @@ import polars as pl
 
 from nba_platform import config, schemas
 from nba_platform.models.base import PredictionSystem
-from nba_platform.transforms.lines import consensus_lines, event_games
 
 
 def normal_cdf(z: pl.Expr) -> pl.Expr:
@@ -46,32 +45,24 @@ def recommendation_expr() -> pl.Expr:
     )
 
 
-def lines_by_game(raw_lines: pl.DataFrame, schedule: pl.DataFrame) -> pl.DataFrame:
-    consensus = consensus_lines(raw_lines)
-    return consensus.join(event_games(raw_lines, schedule), on="event_id", how="inner").drop("event_id", "game_date")
-
-
-def predict_props(
-    features: pl.DataFrame,
-    raw_lines: pl.DataFrame,
-    schedule: pl.DataFrame,
-    systems: Sequence[PredictionSystem],
-) -> pl.DataFrame:
+def predict_props(features: pl.DataFrame, systems: Sequence[PredictionSystem]) -> pl.DataFrame:
+    """Every system's predictions for the feature rows, with the line the feature store carries
+    (the consensus pre-tip line of `upcoming_player_game_context`)."""
     features = schemas.conform(features, "ml_feature_store")
     if features.is_empty():
         return schemas.empty("player_prop_predictions")
-    lines = lines_by_game(raw_lines, schedule)
     keys = features.select(
-        "game_date", "game_id", "player_id", "player_lookup", "player_name", "team_abbr",
-        "opponent_team_abbr", "feature_version",
+        "game_date", "game_id", "player_id", "player_lookup", "player_name", "team_abbr", "opponent_team_abbr",
+        pl.col("points_line").alias("line"), "over_price", "under_price", "line_books", "line_snapshot_utc",
+        "feature_version",
     )
     frames = []
     for system in systems:
         predicted = system.predict(features)
         frames.append(
-            keys.join(predicted, on=["game_id", "player_id"], how="left")
-            .join(lines, on=["game_id", "player_lookup"], how="left")
-            .with_columns(system_id=pl.lit(system.system_id), model_version=pl.lit(system.model_version))
+            keys.join(predicted, on=["game_id", "player_id"], how="left").with_columns(
+                system_id=pl.lit(system.system_id), model_version=pl.lit(system.model_version)
+            )
         )
     out = (
         pl.concat(frames)

@@ -31,7 +31,10 @@ CREATE TABLE IF NOT EXISTS `analytics.player_game_summary` (
   true_shooting_pct FLOAT64,
   effective_fg_pct FLOAT64,
   usage_rate FLOAT64,
-  won BOOL
+  starter BOOL,
+  won BOOL,
+  points_line FLOAT64,
+  over_under_result STRING
 )
 PARTITION BY game_date
 CLUSTER BY player_lookup, team_abbr

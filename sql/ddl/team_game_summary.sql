@@ -26,7 +26,8 @@ CREATE TABLE IF NOT EXISTS `analytics.team_game_summary` (
   offensive_rating FLOAT64,
   defensive_rating FLOAT64,
   won BOOL,
-  margin INT64
+  margin INT64,
+  rebuilt_from_players BOOL
 )
 PARTITION BY game_date
 CLUSTER BY team_abbr
