@@ -78,6 +78,14 @@ def test_predictions_never_use_in_game_lines(sim_run):
     assert (joined["line_snapshot_utc"] < joined["tip_time_utc"]).all()  # ...and never reaches a prediction
 
 
+def test_single_run_range_equals_day_by_day_runs(sim_run, tmp_path):
+    landing, warehouse, _ = sim_run
+    day_by_day = tmp_path / "daily.duckdb"
+    run_graph(landing, day_by_day, START, END, chunk_days=1)
+    for name in schemas.TABLES:
+        assert table_hash(name, day_by_day) == table_hash(name, warehouse), name
+
+
 def test_rerunning_a_range_changes_nothing(sim_run):
     landing, warehouse, _ = sim_run
     before = {t: table_hash(t, warehouse) for t in schemas.TABLES}
