@@ -14,7 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from nba_platform.resources import default_warehouse_path, platform_home
-from nba_platform.runner import ChunkReport, materialize_range, read_table
+from nba_platform.runner import ChunkReport, RunFailed, materialize_range, read_table
 
 DEMO_SEASON = "2025-26"
 DEMO_WEEKS = 4
@@ -149,7 +149,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except RunFailed as exc:
+        print(f"nba-platform {args.command}: {exc}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

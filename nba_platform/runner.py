@@ -47,6 +47,10 @@ def dagster_instance() -> dg.DagsterInstance:
     return dg.DagsterInstance.from_config(str(home))
 
 
+class RunFailed(RuntimeError):
+    """A Dagster run of the range failed; the message names the failed steps and why."""
+
+
 @dataclass
 class ChunkReport:
     start: dt.date
@@ -86,7 +90,16 @@ def materialize_range(
                 "dagster/asset_partition_range_end": chunk_end.isoformat(),
                 "nba_platform/trigger": "cli",
             },
+            raise_on_error=False,
         )
+        if not result.success:
+            reasons = [
+                f"{event.step_key}: {event.event_specific_data.error.message.strip().splitlines()[0]}"
+                for event in result.get_step_failure_events()
+            ]
+            raise RunFailed(
+                f"run {result.run_id} for {chunk_start}..{chunk_end} failed: " + "; ".join(reasons or ["see the run's logs"])
+            )
         rows = {}
         for event in result.get_asset_materialization_events():
             mat = event.event_specific_data.materialization

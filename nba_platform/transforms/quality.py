@@ -11,7 +11,8 @@ RANGES: dict[str, dict[str, tuple[float, float]]] = {
         "fga": (0, 60), "reb": (0, 40), "ast": (0, 35),
     },
     "raw_team_boxscores": {"min": (0, 400), "pts": (0, 250), "fg_pct": (0, 1), "fg3_pct": (0, 1), "ft_pct": (0, 1)},
-    "player_game_summary": {"minutes": (0, 65), "points": (0, 100), "effective_fg_pct": (0, 1.5), "usage_rate": (0, 100)},
+    # Usage can pass 100 in a one-minute cameo (3 shots in 1 minute is 140); 300 is impossible.
+    "player_game_summary": {"minutes": (0, 65), "points": (0, 100), "effective_fg_pct": (0, 1.5), "usage_rate": (0, 300)},
     "team_game_summary": {"pace": (60, 140), "offensive_rating": (40, 200), "defensive_rating": (40, 200)},
     "raw_prop_lines": {"line": (0, 80)},
     "ml_feature_store": {"quality_score": (0, 1), "points_avg_last_10": (0, 100), "days_rest": (0, 400)},
