@@ -217,7 +217,7 @@ class SourceHttp:
         for secret in secrets:
             REDACTOR.add(secret)
         self._backoff = tenacity.wait_exponential_jitter(
-            initial=self.policy.initial_wait, max=self.policy.max_wait, jitter=self.policy.jitter
+            multiplier=self.policy.initial_wait, max=self.policy.max_wait, jitter=self.policy.jitter
         )
         self._client = httpx.Client(
             base_url=base_url.rstrip("/"),
