@@ -137,7 +137,10 @@ def cmd_scrape(args: argparse.Namespace) -> int:
     if not dates:
         print(f"scrape: --start {args.start} is after --end {args.end}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="  %(levelname)s %(message)s")
+    # Log lines (retries, quarantines) go to stdout between the progress lines; stderr gets the one-line reason.
+    logging.basicConfig(
+        stream=sys.stdout, level=logging.INFO if args.verbose else logging.WARNING, format="  %(levelname)s %(message)s"
+    )
     logging.getLogger("httpx").setLevel(logging.WARNING)
     location = args.landing or os.environ.get("NBA_LANDING_DIR") or str(platform_home() / "landing")
     sources = [args.source] if args.source else list(SOURCES)

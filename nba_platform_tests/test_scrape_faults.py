@@ -284,7 +284,8 @@ def test_rescraping_changed_content_keeps_the_old_version(zone, clock):
 
 
 def test_api_key_never_in_logs_files_or_errors(zone, clock, caplog, monkeypatch):
-    caplog.set_level(logging.DEBUG)  # including httpx's own request lines, which carry the full URL
+    caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="httpx")  # httpx's own request lines carry the full URL
     game_day = dt.datetime(2024, 2, 22, 20, tzinfo=dt.UTC)
     clock.now_value = game_day
     event = {"id": "e1", "sport_key": "basketball_nba", "sport_title": "NBA", "commence_time": "2024-02-23T00:00:00Z",
