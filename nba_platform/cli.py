@@ -127,7 +127,7 @@ def cmd_scrape(args: argparse.Namespace) -> int:
     """Scrape sources for one date or a range into a landing zone; exit 1 with a one-line reason on failure."""
     from nba_platform.landing import open_landing
     from nba_platform.partitions import date_range
-    from nba_platform.scrape.errors import CircuitOpenError, HTTPStatusError, ScrapeError
+    from nba_platform.scrape.errors import CircuitOpenError, ConfigError, HTTPStatusError, ScrapeError
     from nba_platform.scrape.run import SOURCES, Scraper
 
     if (args.date is None) == (args.start is None and args.end is None) or (args.start is None) != (args.end is None):
@@ -141,7 +141,8 @@ def cmd_scrape(args: argparse.Namespace) -> int:
     logging.basicConfig(
         stream=sys.stdout, level=logging.INFO if args.verbose else logging.WARNING, format="  %(levelname)s %(message)s"
     )
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    if not args.verbose:
+        logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines (key redacted) only with -v
     location = args.landing or os.environ.get("NBA_LANDING_DIR") or str(platform_home() / "landing")
     sources = [args.source] if args.source else list(SOURCES)
     scraper = Scraper(open_landing(location))
@@ -161,10 +162,10 @@ def cmd_scrape(args: argparse.Namespace) -> int:
                 except ScrapeError as exc:
                     failures.append(exc.one_line())
                     print(f"{prefix} FAILED {exc.one_line()}", flush=True)
-                    if isinstance(exc, CircuitOpenError) or (isinstance(exc, HTTPStatusError) and exc.status in (401, 403)):
+                    # A bad or missing key, a refused client or an open circuit fails every date alike.
+                    refused = isinstance(exc, HTTPStatusError) and exc.status in (401, 403)
+                    if refused or isinstance(exc, (CircuitOpenError, ConfigError)):
                         stopped[source] = exc.reason
-                    elif exc.permanent and not isinstance(exc, HTTPStatusError):
-                        stopped[source] = exc.reason  # not configured (e.g. no API key)
                     continue
                 print(f"{prefix} {report.summary()}", flush=True)
     finally:

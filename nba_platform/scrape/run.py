@@ -77,16 +77,29 @@ class ScrapeReport:
         }
 
 
-def scheduled_games(zone: LandingZone, game_date: dt.date, logger: Any = log) -> pl.DataFrame | None:
-    """The date's games (postponed ones left out) from the landed schedule; None when none is landed."""
+def scheduled_games(
+    zone: LandingZone, game_date: dt.date, logger: Any = log, cache: dict[str, tuple] | None = None
+) -> pl.DataFrame | None:
+    """The date's games (postponed ones left out) from the landed schedule; None when none is landed.
+
+    ``cache`` (relpath -> (fingerprint, games)) saves re-parsing an unchanged season file (~0.25 s each)
+    when one scraper walks a range of dates.
+    """
     relpath = lz.schedule_path(lz.season_of(game_date))
     if not zone.exists(relpath):
         return None
-    try:
-        games = parse_schedule(zone.read_bytes(relpath), relpath)
-    except SourceParseError as exc:
-        logger.warning(f"{exc}: treating {game_date} as unknown")
-        return None
+    fingerprint = zone.stat_fingerprint(relpath)
+    cached = (cache or {}).get(relpath)
+    if cached is not None and cached[0] == fingerprint:
+        games = cached[1]
+    else:
+        try:
+            games = parse_schedule(zone.read_bytes(relpath), relpath)
+        except SourceParseError as exc:
+            logger.warning(f"{exc}: treating {game_date} as unknown")
+            return None
+        if cache is not None:
+            cache[relpath] = (fingerprint, games)
     postponed = pl.col("game_status_text").str.contains(r"(?i)ppd|postponed")
     return games.filter((pl.col("game_date") == game_date) & ~postponed)
 
@@ -109,6 +122,7 @@ class Scraper:
         self.breaker = http_kwargs.pop("breaker", None) or CircuitBreaker()
         self._http_kwargs = http_kwargs
         self._clients: dict[str, Any] = dict(clients or {})
+        self._schedules: dict[str, tuple] = {}
 
     def client(self, source: str) -> Any:
         if source not in self._clients:
@@ -159,7 +173,7 @@ class Scraper:
         client: NbaCdnClient = self.client("nba_cdn")
         landed, _ = client.scrape_schedule(self.zone, game_date)
         report.add(landed)
-        games = scheduled_games(self.zone, game_date, self.log)
+        games = scheduled_games(self.zone, game_date, self.log, self._schedules)
         if games is None:
             report.notes.append(f"no schedule landed for {lz.season_of(game_date)}: no play-by-play")
             return
@@ -171,7 +185,7 @@ class Scraper:
 
     def _nba_stats(self, report: ScrapeReport, game_date: dt.date) -> None:
         client: NbaStatsClient = self.client("nba_stats")
-        games = scheduled_games(self.zone, game_date, self.log)
+        games = scheduled_games(self.zone, game_date, self.log, self._schedules)
         season_type, expect = "Regular Season", None
         if games is None:
             report.notes.append(f"no schedule landed for {lz.season_of(game_date)}: an empty log is not checked")
@@ -196,7 +210,7 @@ class Scraper:
 
     def _odds_api(self, report: ScrapeReport, game_date: dt.date) -> None:
         client: OddsApiClient = self.client("odds_api")
-        games = scheduled_games(self.zone, game_date, self.log)
+        games = scheduled_games(self.zone, game_date, self.log, self._schedules)
         if games is not None and games.height == 0:
             report.skipped = f"no games on {game_date} in the landed schedule"
             return
