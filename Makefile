@@ -28,7 +28,7 @@ test: lint
 
 dev: install
 	mkdir -p $(DAGSTER_HOME)
-	test -f $(DAGSTER_HOME)/dagster.yaml || printf 'telemetry:\n  enabled: false\n' > $(DAGSTER_HOME)/dagster.yaml
+	test -f $(DAGSTER_HOME)/dagster.yaml || $(PY) -c 'from nba_platform.runner import INSTANCE_YAML; print(INSTANCE_YAML, end="")' > $(DAGSTER_HOME)/dagster.yaml
 	$(VENV)/bin/dagster dev -m nba_platform.definitions -h 127.0.0.1 -p 3000
 
 clean:

@@ -1,4 +1,4 @@
-"""`nba-platform`: simulate a league, run the demo, backfill a range of dates from a landing folder."""
+"""`nba-platform`: simulate a league, run the demo, scrape the live sources, backfill a range of dates."""
 
 from __future__ import annotations
 
@@ -123,6 +123,61 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_scrape(args: argparse.Namespace) -> int:
+    """Scrape sources for one date or a range into a landing zone; exit 1 with a one-line reason on failure."""
+    from nba_platform.landing import open_landing
+    from nba_platform.partitions import date_range
+    from nba_platform.scrape.errors import CircuitOpenError, ConfigError, HTTPStatusError, ScrapeError
+    from nba_platform.scrape.run import SOURCES, Scraper
+
+    if (args.date is None) == (args.start is None and args.end is None) or (args.start is None) != (args.end is None):
+        print("scrape: give --date D, or --start A and --end B", file=sys.stderr)
+        return 2
+    dates = [args.date] if args.date else date_range(args.start, args.end)
+    if not dates:
+        print(f"scrape: --start {args.start} is after --end {args.end}", file=sys.stderr)
+        return 2
+    # Log lines (retries, quarantines) go to stdout between the progress lines; stderr gets the one-line reason.
+    logging.basicConfig(
+        stream=sys.stdout, level=logging.INFO if args.verbose else logging.WARNING, format="  %(levelname)s %(message)s"
+    )
+    if not args.verbose:
+        logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines (key redacted) only with -v
+    location = args.landing or os.environ.get("NBA_LANDING_DIR") or str(platform_home() / "landing")
+    sources = [args.source] if args.source else list(SOURCES)
+    scraper = Scraper(open_landing(location))
+    print(f"scrape {', '.join(sources)} for {dates[0]}..{dates[-1]} into {location}", flush=True)
+    failures: list[str] = []
+    stopped: dict[str, str] = {}  # source -> why the rest of its dates are not tried
+    began = time.perf_counter()
+    try:
+        for i, day in enumerate(dates, 1):
+            for source in sources:
+                prefix = f"[{i}/{len(dates)}] {day} {source}:"
+                if source in stopped:
+                    print(f"{prefix} not tried ({stopped[source]})", flush=True)
+                    continue
+                try:
+                    report = scraper.run(source, day)
+                except ScrapeError as exc:
+                    failures.append(exc.one_line())
+                    print(f"{prefix} FAILED {exc.one_line()}", flush=True)
+                    # A bad or missing key, a refused client or an open circuit fails every date alike.
+                    refused = isinstance(exc, HTTPStatusError) and exc.status in (401, 403)
+                    if refused or isinstance(exc, (CircuitOpenError, ConfigError)):
+                        stopped[source] = exc.reason
+                    continue
+                print(f"{prefix} {report.summary()}", flush=True)
+    finally:
+        scraper.close()
+    print(f"done in {time.perf_counter() - began:.1f}s: {len(failures)} failed", flush=True)
+    if failures:
+        more = f" (and {len(failures) - 1} more above)" if len(failures) > 1 else ""
+        print(f"scrape failed: {failures[0]}{more}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="nba-platform", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -144,6 +199,15 @@ def build_parser() -> argparse.ArgumentParser:
     back.add_argument("--landing", help="landing folder (default $NBA_LANDING_DIR or $NBA_PLATFORM_HOME/landing)")
     back.add_argument("--chunk-days", type=int, default=7, help="dates per Dagster run (default 7)")
     back.set_defaults(func=cmd_backfill)
+
+    scrape = sub.add_parser("scrape", help="fetch the live sources for a date (or range) into the landing zone")
+    scrape.add_argument("--date", type=_date, help="one ET game date")
+    scrape.add_argument("--start", type=_date, help="first date of a range (past dates use historical odds)")
+    scrape.add_argument("--end", type=_date, help="last date of the range (inclusive)")
+    scrape.add_argument("--source", choices=["nba_cdn", "nba_stats", "odds_api"], help="one source (default: all)")
+    scrape.add_argument("--landing", help="landing folder or gs://bucket/prefix (default $NBA_LANDING_DIR)")
+    scrape.add_argument("-v", "--verbose", action="store_true", help="log every request, retry and landed file")
+    scrape.set_defaults(func=cmd_scrape)
     return parser
 
 

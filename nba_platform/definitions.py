@@ -7,6 +7,8 @@ import dagster as dg
 from nba_platform.assets import ALL_ASSETS, RAW_ASSETS
 from nba_platform.partitions import game_date_partitions
 from nba_platform.resources import local_resources
+from nba_platform.schedules import SCRAPE_SCHEDULES
+from nba_platform.scrape.jobs import SCRAPE_JOBS
 from nba_platform.sensors import landing_zone_sensor
 
 # The whole graph for a range of dates in one run (each asset is single-run backfillable).
@@ -22,7 +24,8 @@ def build_defs(resources: dict[str, object] | None = None) -> dg.Definitions:
     return dg.Definitions(
         assets=ALL_ASSETS,
         sensors=[landing_zone_sensor],
-        jobs=[all_assets_job, raw_assets_job],
+        schedules=SCRAPE_SCHEDULES,
+        jobs=[all_assets_job, raw_assets_job, *SCRAPE_JOBS.values()],
         resources=resources or local_resources(),
     )
 

@@ -7,10 +7,15 @@ Layout, relative to the landing root:
     nba_cdn/schedule/<season e.g. 2024-25>/scheduleLeagueV2.json
     odds_api/events/<YYYY-MM-DD>/<snapshotUTC e.g. 20251021T170000Z>.json
     odds_api/player_points/<YYYY-MM-DD>/<event_id>/<snapshotUTC>.json
+    nba_cdn/playbyplay/<YYYY-MM-DD>/playbyplay_<gameId>.json     (landed for later shot-zone features)
 
 Writes are atomic (temp file, fsync, rename). A file is never replaced by a different payload without
 the old bytes being kept under ``_versions/``; unreadable files are copied to ``_quarantine/`` with a
-``.reason.txt`` beside them. Both folders start with ``_`` and are ignored by listings and the sensor.
+``.reason.txt`` beside them (live responses that never parsed are quarantined there directly, under a
+timestamped name). Both folders start with ``_`` and are ignored by listings and the sensor.
+
+Two backends share one interface (`LandingZone`): `LocalLanding` (a folder, the embedded default) and
+`landing_gcs.GCSLanding` (``gs://bucket/prefix``); `open_landing` picks one from the location string.
 """
 
 from __future__ import annotations
@@ -22,12 +27,14 @@ import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 PLAYER_BOXSCORES = "nba_stats/player_boxscores"
 TEAM_BOXSCORES = "nba_stats/team_boxscores"
 SCHEDULE = "nba_cdn/schedule"
 ODDS_EVENTS = "odds_api/events"
 ODDS_PLAYER_POINTS = "odds_api/player_points"
+PLAYBYPLAY = "nba_cdn/playbyplay"
 
 VERSIONS_DIR = "_versions"
 QUARANTINE_DIR = "_quarantine"
@@ -46,6 +53,10 @@ def team_boxscores_path(game_date: str) -> str:
 
 def schedule_path(season: str) -> str:
     return f"{SCHEDULE}/{season}/scheduleLeagueV2.json"
+
+
+def playbyplay_path(game_date: str, game_id: str) -> str:
+    return f"{PLAYBYPLAY}/{game_date}/playbyplay_{game_id}.json"
 
 
 def snapshot_name(snapshot_utc: dt.datetime) -> str:
@@ -81,7 +92,7 @@ class LandedFile:
     """One file in the landing zone: its path relative to the root and the partition it feeds."""
 
     relpath: str
-    kind: str  # player_boxscores | team_boxscores | schedule | odds_events | odds_player_points
+    kind: str  # player_boxscores | team_boxscores | schedule | odds_events | odds_player_points | playbyplay
     key: str  # game date (YYYY-MM-DD) or, for schedules, the season label
 
 
@@ -103,7 +114,45 @@ def classify(relpath: str) -> LandedFile | None:
     if prefix2 == ODDS_PLAYER_POINTS and len(parts) == 5 and _DATE_RE.match(parts[2]):
         if parts[4].endswith(".json"):
             return LandedFile(relpath, "odds_player_points", parts[2])
+    if prefix2 == PLAYBYPLAY and len(parts) == 4 and _DATE_RE.match(parts[2]):
+        if parts[3].startswith("playbyplay_") and parts[3].endswith(".json"):
+            return LandedFile(relpath, "playbyplay", parts[2])
     return None
+
+
+def version_stamp() -> str:
+    """Suffix of kept versions and quarantined responses: the UTC time to the microsecond."""
+    return dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+
+
+class LandingZone(Protocol):
+    """What the raw assets, the sensor and the scrapers need from a landing zone, whatever the backend."""
+
+    def describe(self, relpath: str = "") -> str: ...
+
+    def exists(self, relpath: str) -> bool: ...
+
+    def read_bytes(self, relpath: str) -> bytes: ...
+
+    def write(self, relpath: str, data: bytes) -> bool: ...
+
+    def quarantine(self, relpath: str, reason: str) -> str: ...
+
+    def quarantine_bytes(self, relpath: str, data: bytes, reason: str) -> str: ...
+
+    def list(self, prefix: str = "") -> list[str]: ...
+
+    def stat_fingerprint(self, relpath: str) -> tuple[int, ...]: ...
+
+
+def open_landing(location: str | os.PathLike[str]) -> LandingZone:
+    """The landing zone at ``location``: ``gs://bucket/prefix`` -> GCS, anything else -> a local folder."""
+    text = os.fspath(location)
+    if text.startswith("gs://"):
+        from nba_platform.landing_gcs import GCSLanding  # the GCS client is only imported when used
+
+        return GCSLanding.from_url(text)
+    return LocalLanding(text)
 
 
 class LocalLanding:
@@ -114,6 +163,9 @@ class LocalLanding:
 
     def path(self, relpath: str) -> Path:
         return self.root / relpath
+
+    def describe(self, relpath: str = "") -> str:
+        return str(self.path(relpath)) if relpath else str(self.root)
 
     def exists(self, relpath: str) -> bool:
         return self.path(relpath).is_file()
@@ -132,8 +184,7 @@ class LocalLanding:
             old = target.read_bytes()
             if old == data:
                 return False
-            stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
-            atomic_write_bytes(self.path(f"{VERSIONS_DIR}/{relpath}.{stamp}"), old)
+            atomic_write_bytes(self.path(f"{VERSIONS_DIR}/{relpath}.{version_stamp()}"), old)
         atomic_write_bytes(target, data)
         return True
 
@@ -142,6 +193,17 @@ class LocalLanding:
         source = self.path(relpath)
         dest_rel = f"{QUARANTINE_DIR}/{relpath}"
         data = source.read_bytes() if source.is_file() else b""
+        atomic_write_bytes(self.path(dest_rel), data)
+        atomic_write_bytes(self.path(dest_rel + ".reason.txt"), reason.encode("utf-8"))
+        return dest_rel
+
+    def quarantine_bytes(self, relpath: str, data: bytes, reason: str) -> str:
+        """Quarantine bytes that were never landed (e.g. a live response its parser refused).
+
+        They go to ``_quarantine/<relpath>.<UTC stamp>`` with a ``.reason.txt``; nothing at ``relpath``
+        (the last good file) is touched, and an earlier quarantined response is never overwritten.
+        """
+        dest_rel = f"{QUARANTINE_DIR}/{relpath}.{version_stamp()}"
         atomic_write_bytes(self.path(dest_rel), data)
         atomic_write_bytes(self.path(dest_rel + ".reason.txt"), reason.encode("utf-8"))
         return dest_rel
@@ -161,7 +223,8 @@ class LocalLanding:
             out.append(rel)
         return sorted(out)
 
-    def stat_fingerprint(self, relpath: str) -> tuple[int, int]:
+    def stat_fingerprint(self, relpath: str) -> tuple[int, ...]:
+        """Cheap change detector for the sensor: (size, mtime in ns)."""
         st = self.path(relpath).stat()
         return st.st_size, st.st_mtime_ns
 

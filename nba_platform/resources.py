@@ -2,7 +2,7 @@
 
 The embedded default keeps everything under ``$NBA_PLATFORM_HOME`` (default ``./.nba_platform``):
 ``warehouse.duckdb`` and ``landing/``. ``NBA_LANDING_DIR`` points the landing zone elsewhere
-(e.g. ``../shared/data/landing`` for a replay).
+(e.g. ``../shared/data/landing`` for a replay, or ``gs://bucket/prefix`` for the GCS backend).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from dagster._core.storage.db_io_manager import DbTypeHandler, TableSlice
 from dagster_duckdb import DuckDBIOManager
 from dagster_duckdb_polars import DuckDBPolarsTypeHandler
 
-from nba_platform.landing import LocalLanding
+from nba_platform.landing import LandingZone, open_landing
 
 
 def platform_home() -> Path:
@@ -71,12 +71,12 @@ class WarehouseIOManager(DuckDBIOManager):
 
 
 class LandingResource(dg.ConfigurableResource):
-    """Where raw source files land (a local folder in the embedded default)."""
+    """Where raw source files land: a local folder (the embedded default) or ``gs://bucket/prefix``."""
 
     root: str
 
-    def zone(self) -> LocalLanding:
-        return LocalLanding(self.root)
+    def zone(self) -> LandingZone:
+        return open_landing(self.root)
 
 
 def local_resources(landing_dir: str | None = None, warehouse_path: str | None = None) -> dict[str, object]:

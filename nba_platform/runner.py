@@ -37,13 +37,31 @@ TABLE_SCHEMAS = {
 }
 
 
+# The instance settings `make dev` and the CLI start from. Scrapers of one source never run at once:
+# each scrape op is in pool `scrape_<source>` (limit 1 per pool) and each scrape run is tagged with its
+# source (one queued run per tag value); asset runs have neither, so they are not limited by this.
+INSTANCE_YAML = """\
+telemetry:
+  enabled: false
+concurrency:
+  pools:
+    default_limit: 1
+  runs:
+    tag_concurrency_limits:
+      - key: nba_platform/scrape_source
+        value:
+          applyLimitPerUniqueValue: true
+        limit: 1
+"""
+
+
 def dagster_instance() -> dg.DagsterInstance:
     """The persistent instance under $DAGSTER_HOME (default $NBA_PLATFORM_HOME/dagster_home)."""
     home = Path(os.environ.get("DAGSTER_HOME") or platform_home() / "dagster_home")
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
     if not config.exists():
-        config.write_text("telemetry:\n  enabled: false\n")
+        config.write_text(INSTANCE_YAML)
     return dg.DagsterInstance.from_config(str(home))
 
 

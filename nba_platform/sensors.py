@@ -1,9 +1,11 @@
 """The landing sensor: new or changed files -> runs of the raw assets for exactly their partitions.
 
-The cursor remembers, per landed file, its size, mtime and content digest (the digest is only
-recomputed when size or mtime moved). A schedule file covers a whole season, so it is tracked per
-ET date inside it: a status change on one date requests `raw_schedule` for that date only.
-Run keys are derived from the changed content, so the same file never yields a second run.
+The cursor remembers, per landed file, the backend's stat fingerprint (local: size and mtime; GCS:
+size, generation and update time) and its content digest (the digest is only recomputed when the
+fingerprint moved), so it works the same on a local folder and on a GCS bucket. A schedule file
+covers a whole season, so it is tracked per ET date inside it: a status change on one date requests
+`raw_schedule` for that date only. Run keys are derived from the changed content, so the same file
+never yields a second run.
 """
 
 
@@ -39,7 +41,7 @@ def _schedule_units(data: bytes, relpath: str) -> dict[str, str]:
 
 
 def scan_landing(
-    zone: lz.LocalLanding, previous: dict
+    zone: lz.LandingZone, previous: dict
 ) -> tuple[dict, dict[str, set[str]], dict[str, list[str]], list[str]]:
     """Compare the landing zone with the previous cursor state.
 
@@ -53,14 +55,14 @@ def scan_landing(
         landed = lz.classify(relpath)
         if landed is None or landed.kind not in ASSET_FOR_KIND:
             continue
-        size, mtime = zone.stat_fingerprint(relpath)
+        fingerprint = list(zone.stat_fingerprint(relpath))
         prior = old_files.get(relpath)
-        if prior and prior[0] == size and prior[1] == mtime:
+        if prior and prior[:-1] == fingerprint:
             files[relpath] = prior
             units.update({k: v for k, v in old_units.items() if k.split("#")[0] == relpath})
             continue
         data = zone.read_bytes(relpath)
-        files[relpath] = [size, mtime, lz.content_digest(data)[:16]]
+        files[relpath] = [*fingerprint, lz.content_digest(data)[:16]]
         if landed.kind == "schedule":
             try:
                 units.update(_schedule_units(data, relpath))
@@ -69,7 +71,7 @@ def scan_landing(
                 unreadable.append(relpath)
                 units.update({k: v for k, v in old_units.items() if k.split("#")[0] == relpath})
         else:
-            units[f"{relpath}#{landed.key}"] = files[relpath][2]
+            units[f"{relpath}#{landed.key}"] = files[relpath][-1]
 
     to_run: dict[str, set[str]] = defaultdict(set)
     digests: dict[str, list[str]] = defaultdict(list)

@@ -25,3 +25,13 @@ def _isolated_home(tmp_path, monkeypatch):
     monkeypatch.setenv("NBA_PLATFORM_HOME", str(tmp_path / "home"))
     monkeypatch.delenv("NBA_LANDING_DIR", raising=False)
     monkeypatch.delenv("NBA_WAREHOUSE_PATH", raising=False)
+
+
+@pytest.fixture
+def scrape_env(monkeypatch):
+    """Scrapers configured as in production (real hosts, behind a fake transport) with a fake Odds API key."""
+    from .scrape_support import KEY
+
+    monkeypatch.setenv("ODDS_API_KEY", KEY)
+    for name in ("NBA_STATS_BASE_URL", "NBA_CDN_BASE_URL", "ODDS_API_BASE_URL", "STORAGE_EMULATOR_HOST"):
+        monkeypatch.delenv(name, raising=False)

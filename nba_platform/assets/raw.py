@@ -24,7 +24,7 @@ from nba_platform.sources.odds_api import parse_event_odds
 
 def _read_all(
     context: dg.AssetExecutionContext,
-    zone: lz.LocalLanding,
+    zone: lz.LandingZone,
     relpaths: Iterable[str],
     parse: Callable[[bytes, str], pl.DataFrame],
     table: str,

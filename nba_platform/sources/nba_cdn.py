@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import polars as pl
@@ -79,3 +80,106 @@ def parse_schedule(data: bytes, location: str) -> pl.DataFrame:
     if dupes:
         raise SourceParseError(SOURCE, location, f"duplicate game ids {sorted(dupes)[:5]}")
     return schemas.conform(frame, "raw_schedule")
+
+
+# --- liveData play-by-play: /static/json/liveData/playbyplay/playbyplay_<gameId>.json -------------------
+
+PLAYBYPLAY_SOURCE = "nba_cdn.playbyplay"
+
+PLAYBYPLAY_SCHEMA = pl.Schema(
+    {
+        "game_id": pl.String,
+        "action_number": pl.Int32,
+        "order_number": pl.Int64,
+        "period": pl.Int16,
+        "period_type": pl.String,
+        "clock_seconds": pl.Float64,  # time left in the period
+        "time_actual_utc": schemas.UTC_TS,
+        "action_type": pl.String,
+        "sub_type": pl.String,
+        "descriptor": pl.String,
+        "team_id": pl.Int64,
+        "team_tricode": pl.String,
+        "person_id": pl.Int64,
+        "player_name": pl.String,
+        "is_field_goal": pl.Boolean,
+        "shot_result": pl.String,
+        "shot_distance": pl.Float64,
+        "area": pl.String,
+        "area_detail": pl.String,
+        "x": pl.Float64,
+        "y": pl.Float64,
+        "side": pl.String,
+        "assist_person_id": pl.Int64,
+        "score_home": pl.Int32,
+        "score_away": pl.Int32,
+        "description": pl.String,
+        "source_file": pl.String,
+    }
+)
+
+_CLOCK_RE = re.compile(r"^PT(\d+)M(\d+(?:\.\d+)?)S$")
+
+
+def _clock_seconds(value: Any) -> float | None:
+    """'PT11M42.00S' -> 702.0 (the game clock, an ISO 8601 duration)."""
+    if not value:
+        return None
+    match = _CLOCK_RE.match(str(value))
+    if match is None:
+        raise ValueError(f"clock {value!r} is not PT<m>M<s>S")
+    return int(match.group(1)) * 60 + float(match.group(2))
+
+
+def _action_row(action: dict[str, Any], game_id: str) -> dict[str, Any]:
+    team_id = action.get("teamId")
+    return {
+        "game_id": game_id,
+        "action_number": int(action["actionNumber"]),
+        "order_number": int(action["orderNumber"]),
+        "period": int(action["period"]),
+        "period_type": action.get("periodType"),
+        "clock_seconds": _clock_seconds(action.get("clock")),
+        "time_actual_utc": _utc(action.get("timeActual")),
+        "action_type": str(action["actionType"]),
+        "sub_type": action.get("subType") or None,
+        "descriptor": action.get("descriptor") or None,
+        "team_id": int(team_id) if team_id else None,
+        "team_tricode": action.get("teamTricode") or None,
+        "person_id": int(action["personId"]) if action.get("personId") else None,
+        "player_name": action.get("playerNameI") or None,
+        "is_field_goal": bool(action.get("isFieldGoal", 0)),
+        "shot_result": action.get("shotResult") or None,
+        "shot_distance": None if action.get("shotDistance") is None else float(action["shotDistance"]),
+        "area": action.get("area") or None,
+        "area_detail": action.get("areaDetail") or None,
+        "x": None if action.get("x") is None else float(action["x"]),
+        "y": None if action.get("y") is None else float(action["y"]),
+        "side": action.get("side") or None,
+        "assist_person_id": int(action["assistPersonId"]) if action.get("assistPersonId") else None,
+        "score_home": int(action["scoreHome"]),
+        "score_away": int(action["scoreAway"]),
+        "description": action.get("description") or None,
+    }
+
+
+def parse_playbyplay(data: bytes, location: str) -> pl.DataFrame:
+    """Every action of one game's liveData play-by-play (shots carry area, distance and x/y for shot zones)."""
+    payload = load_json(data, PLAYBYPLAY_SOURCE, location)
+    require_type(payload, dict, PLAYBYPLAY_SOURCE, location, "the response")
+    game = require_type(payload.get("game"), dict, PLAYBYPLAY_SOURCE, location, "game")
+    game_id = game.get("gameId")
+    if not game_id:
+        raise SourceParseError(PLAYBYPLAY_SOURCE, location, "game.gameId is missing")
+    actions = require_type(game.get("actions"), list, PLAYBYPLAY_SOURCE, location, "game.actions")
+    rows = []
+    for i, action in enumerate(actions):
+        require_type(action, dict, PLAYBYPLAY_SOURCE, location, "an action")
+        try:
+            rows.append(_action_row(action, str(game_id)))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise SourceParseError(
+                PLAYBYPLAY_SOURCE, location, f"action {i} (#{action.get('actionNumber', '?')}): {exc!r}"
+            ) from exc
+    frame = pl.DataFrame(rows, schema={k: v for k, v in PLAYBYPLAY_SCHEMA.items() if k != "source_file"})
+    return frame.with_columns(pl.lit(location).alias("source_file")).sort("order_number")
