@@ -24,6 +24,7 @@ CLUSTERING: dict[str, tuple[str, ...]] = {
     "ml_feature_store": ("player_lookup", "team_abbr"),
     "player_prop_predictions": ("system_id", "player_lookup"),
     "prediction_results": ("system_id", "player_lookup"),
+    "system_daily_performance": ("system_id",),
 }
 
 

@@ -5,18 +5,23 @@ from __future__ import annotations
 import dagster as dg
 
 from nba_platform.assets import ALL_ASSETS, RAW_ASSETS
-from nba_platform.partitions import game_date_partitions
+from nba_platform.assets.models import points_model
 from nba_platform.resources import local_resources
 from nba_platform.schedules import SCRAPE_SCHEDULES
 from nba_platform.scrape.jobs import SCRAPE_JOBS
 from nba_platform.sensors import landing_zone_sensor
 
-# The whole graph for a range of dates in one run (each asset is single-run backfillable).
+# The daily graph for a range of dates in one run (each daily asset is single-run backfillable);
+# the weekly model has its own job.
 all_assets_job = dg.define_asset_job(
-    "all_assets_job", selection=dg.AssetSelection.all(), partitions_def=game_date_partitions
+    "all_assets_job",
+    selection=dg.AssetSelection.all() - dg.AssetSelection.assets(points_model)
+)
+points_model_job = dg.define_asset_job(
+    "points_model_job", selection=dg.AssetSelection.assets(points_model)
 )
 raw_assets_job = dg.define_asset_job(
-    "raw_assets_job", selection=dg.AssetSelection.assets(*RAW_ASSETS), partitions_def=game_date_partitions
+    "raw_assets_job", selection=dg.AssetSelection.assets(*RAW_ASSETS)
 )
 
 
@@ -25,7 +30,7 @@ def build_defs(resources: dict[str, object] | None = None) -> dg.Definitions:
         assets=ALL_ASSETS,
         sensors=[landing_zone_sensor],
         schedules=SCRAPE_SCHEDULES,
-        jobs=[all_assets_job, raw_assets_job, *SCRAPE_JOBS.values()],
+        jobs=[all_assets_job, points_model_job, raw_assets_job, *SCRAPE_JOBS.values()],
         resources=resources or local_resources(),
     )
 

@@ -84,5 +84,7 @@ def local_resources(landing_dir: str | None = None, warehouse_path: str | None =
     Path(warehouse).parent.mkdir(parents=True, exist_ok=True)
     return {
         "io_manager": WarehouseIOManager(database=warehouse, schema="nba"),
+        # Weekly model bundles are Python objects, not tables: pickled files beside the warehouse.
+        "model_io_manager": dg.FilesystemIOManager(base_dir=str(Path(warehouse).parent / "models")),
         "landing": LandingResource(root=landing_dir or default_landing_dir()),
     }

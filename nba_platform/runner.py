@@ -18,8 +18,9 @@ import dagster as dg
 import duckdb
 import polars as pl
 
-from nba_platform.assets import ALL_ASSETS
+from nba_platform.assets import ALL_ASSETS, DOWNSTREAM_OF_MODEL, UPSTREAM_OF_MODEL, points_model
 from nba_platform.resources import default_warehouse_path, local_resources, platform_home
+from nba_platform.transforms.predictions import week_start
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,7 @@ TABLE_SCHEMAS = {
     "ml_feature_store": "precompute",
     "player_prop_predictions": "predictions",
     "prediction_results": "predictions",
+    "system_daily_performance": "predictions",
 }
 
 
@@ -77,6 +79,40 @@ class ChunkReport:
     rows: dict[str, int]
 
 
+def _materialize(
+    selection: list,
+    resources: dict,
+    instance: dg.DagsterInstance,
+    log_level: str,
+    tags: dict[str, str],
+    partition_key: str | None = None,
+) -> dict[str, int]:
+    """One in-process Dagster run; raises RunFailed naming the failed steps. Returns rows per asset."""
+    result = dg.materialize(
+        ALL_ASSETS,
+        selection=selection,
+        resources=resources,
+        instance=instance,
+        partition_key=partition_key,
+        run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
+        tags={**tags, "nba_platform/trigger": "cli"},
+        raise_on_error=False,
+    )
+    if not result.success:
+        reasons = [
+            f"{event.step_key}: {event.event_specific_data.error.message.strip().splitlines()[0]}"
+            for event in result.get_step_failure_events()
+        ]
+        scope = partition_key or f"{tags.get('dagster/asset_partition_range_start')}..{tags.get('dagster/asset_partition_range_end')}"
+        raise RunFailed(f"run {result.run_id} for {scope} failed: " + "; ".join(reasons or ["see the run's logs"]))
+    rows = {}
+    for event in result.get_asset_materialization_events():
+        mat = event.event_specific_data.materialization
+        if mat is not None and "rows" in mat.metadata:
+            rows[mat.asset_key.to_user_string()] = int(mat.metadata["rows"].value)
+    return rows
+
+
 def materialize_range(
     start: dt.date,
     end: dt.date,
@@ -87,42 +123,32 @@ def materialize_range(
     on_chunk: Callable[[ChunkReport], None] | None = None,
     log_level: str = "WARNING",
 ) -> list[ChunkReport]:
-    """Run every asset for start..end (inclusive), `chunk_days` dates per run."""
+    """Run every asset for start..end (inclusive), `chunk_days` dates per chunk.
+
+    A chunk is three runs: the daily graph up to the feature store over the chunk's range, the
+    weekly `points_model` of each week the chunk touches (trained on the features already there),
+    then predictions and grading over the range."""
     if end < start:
         raise ValueError(f"end {end} is before start {start}")
     warehouse = warehouse_path or default_warehouse_path()
     resources = local_resources(landing_dir=landing_dir, warehouse_path=warehouse)
     instance = instance or dagster_instance()
-    reports = []
+    reports, trained_weeks = [], set()
     chunk_start = start
     while chunk_start <= end:
         chunk_end = min(end, chunk_start + dt.timedelta(days=chunk_days - 1))
         began = time.perf_counter()
-        result = dg.materialize(
-            ALL_ASSETS,
-            resources=resources,
-            instance=instance,
-            run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
-            tags={
-                "dagster/asset_partition_range_start": chunk_start.isoformat(),
-                "dagster/asset_partition_range_end": chunk_end.isoformat(),
-                "nba_platform/trigger": "cli",
-            },
-            raise_on_error=False,
-        )
-        if not result.success:
-            reasons = [
-                f"{event.step_key}: {event.event_specific_data.error.message.strip().splitlines()[0]}"
-                for event in result.get_step_failure_events()
-            ]
-            raise RunFailed(
-                f"run {result.run_id} for {chunk_start}..{chunk_end} failed: " + "; ".join(reasons or ["see the run's logs"])
-            )
-        rows = {}
-        for event in result.get_asset_materialization_events():
-            mat = event.event_specific_data.materialization
-            if mat is not None and "rows" in mat.metadata:
-                rows[mat.asset_key.to_user_string()] = int(mat.metadata["rows"].value)
+        range_tags = {
+            "dagster/asset_partition_range_start": chunk_start.isoformat(),
+            "dagster/asset_partition_range_end": chunk_end.isoformat(),
+        }
+        rows = _materialize(UPSTREAM_OF_MODEL, resources, instance, log_level, range_tags)
+        for day in range((chunk_end - chunk_start).days + 1):
+            week = week_start(chunk_start + dt.timedelta(days=day))
+            if week not in trained_weeks:
+                _materialize([points_model], resources, instance, log_level, {}, partition_key=week.isoformat())
+                trained_weeks.add(week)
+        rows.update(_materialize(DOWNSTREAM_OF_MODEL, resources, instance, log_level, range_tags))
         report = ChunkReport(chunk_start, chunk_end, time.perf_counter() - began, rows)
         reports.append(report)
         if on_chunk:

@@ -276,6 +276,8 @@ ML_FEATURE_STORE = pl.Schema(
         "opponent_team_abbr": pl.String,
         **FEATURE_COLUMNS,
         **{f"q_{name}": pl.String for name in FEATURE_COLUMNS},
+        "league_pace": pl.Float64,
+        "league_def_rating": pl.Float64,
         "over_price": pl.Int32,
         "under_price": pl.Int32,
         "line_books": pl.Int32,
@@ -323,11 +325,33 @@ PREDICTION_RESULTS = pl.Schema(
         "recommendation": pl.String,
         "line": pl.Float64,
         "predicted_points": pl.Float64,
+        "p_over": pl.Float64,
         "actual_points": pl.Int32,
         "absolute_error": pl.Float64,
         "line_result": pl.String,
         "outcome": pl.String,
         "profit_units": pl.Float64,
+    }
+)
+
+SYSTEM_DAILY_PERFORMANCE = pl.Schema(
+    {
+        "game_date": pl.Date,
+        "system_id": pl.String,
+        "predictions": pl.Int32,
+        "graded": pl.Int32,
+        "mae": pl.Float64,
+        "bias": pl.Float64,
+        "picks": pl.Int32,
+        "hits": pl.Int32,
+        "misses": pl.Int32,
+        "pushes": pl.Int32,
+        "voids": pl.Int32,
+        "hit_rate": pl.Float64,
+        "profit_units": pl.Float64,
+        "roi": pl.Float64,
+        "brier": pl.Float64,
+        "brier_rows": pl.Int32,
     }
 )
 
@@ -342,6 +366,7 @@ TABLES: dict[str, pl.Schema] = {
     "ml_feature_store": ML_FEATURE_STORE,
     "player_prop_predictions": PLAYER_PROP_PREDICTIONS,
     "prediction_results": PREDICTION_RESULTS,
+    "system_daily_performance": SYSTEM_DAILY_PERFORMANCE,
 }
 
 # Unique key of each table (asset checks and idempotency tests use these).
@@ -356,6 +381,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "ml_feature_store": ("game_id", "player_id"),
     "player_prop_predictions": ("game_id", "player_id", "system_id"),
     "prediction_results": ("game_id", "player_id", "system_id"),
+    "system_daily_performance": ("game_date", "system_id"),
 }
 
 

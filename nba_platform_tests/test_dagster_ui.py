@@ -31,7 +31,14 @@ EXPECTED_EDGES = {
     ("ml_feature_store", "upcoming_player_game_context"),
     ("ml_feature_store", "player_game_summary"),
     ("ml_feature_store", "team_game_summary"),
+    ("points_model", "ml_feature_store"),
+    ("points_model", "player_game_summary"),
+    ("points_model", "team_game_summary"),
     ("player_prop_predictions", "ml_feature_store"),
+    ("player_prop_predictions", "points_model"),
+    ("player_prop_predictions", "player_game_summary"),
+    ("player_prop_predictions", "team_game_summary"),
+    ("system_daily_performance", "prediction_results"),
     ("prediction_results", "player_prop_predictions"),
     ("prediction_results", "player_game_summary"),
 }
@@ -104,7 +111,8 @@ def test_ui_shows_every_asset_with_its_lineage(dagster_dev):
     names = {n["assetKey"]["path"][-1] for n in nodes}
     assert names == {
         "raw_schedule", "raw_player_boxscores", "raw_team_boxscores", "raw_prop_lines", "team_game_summary",
-        "player_game_summary", "upcoming_player_game_context", "ml_feature_store", "player_prop_predictions", "prediction_results",
+        "player_game_summary", "upcoming_player_game_context", "ml_feature_store",
+        "points_model", "system_daily_performance", "player_prop_predictions", "prediction_results",
     }
     edges = {(n["assetKey"]["path"][-1], d["path"][-1]) for n in nodes for d in n["dependencyKeys"]}
     assert edges == EXPECTED_EDGES

@@ -10,6 +10,7 @@ import pytest
 
 from nba_platform import landing as lz
 from nba_platform import schemas
+from nba_platform.models import SYSTEM_IDS
 from nba_platform.partitions import date_range
 from nba_platform.sources.nba_stats import parse_leaguegamelog
 
@@ -49,7 +50,7 @@ def test_every_table_has_the_rows_it_should(real_run):
     per_game = features.filter(pl.col("game_date") == END).group_by("game_id").len()
     assert per_game.height == games_end and per_game["len"].min() >= 8
     preds = table("player_prop_predictions", warehouse)
-    assert preds.height == features.height  # one system so far: one prediction per feature row
+    assert preds.height == features.height * len(SYSTEM_IDS)  # every system predicts every feature row
     with_line = preds.filter(pl.col("line").is_not_null())
     assert with_line.height > 0.5 * preds.height
     assert set(preds["recommendation"]) <= {"OVER", "UNDER", "PASS", "NO_LINE"}

@@ -8,13 +8,13 @@ import polars as pl
 import pytest
 
 from nba_platform import schemas
+from nba_platform.models.distribution import normal_cdf
 from nba_platform.names import player_lookup
 from nba_platform.sources.nba_cdn import parse_schedule
 from nba_platform.sources.nba_stats import parse_leaguegamelog
 from nba_platform.transforms import analytics
 from nba_platform.transforms.grading import grade_predictions
 from nba_platform.transforms.lines import consensus_lines
-from nba_platform.transforms.predictions import normal_cdf
 
 from .conftest import REAL_LANDING
 from .frames import history_rows
@@ -103,8 +103,8 @@ def test_consensus_uses_latest_pre_tip_main_lines():
 
 
 def test_normal_cdf_matches_known_values():
-    z = pl.DataFrame({"z": [-1.96, 0.0, 1.0]}).select(normal_cdf(pl.col("z")).alias("p"))["p"].to_list()
-    assert z == pytest.approx([0.0249979, 0.5, 0.8413447], abs=1e-6)
+    p = normal_cdf([-1.96, 0.0, 1.0], 0.0, 1.0)
+    assert list(p) == pytest.approx([0.0249979, 0.5, 0.8413447], abs=1e-6)
 
 
 def test_grading_outcomes_and_profit():

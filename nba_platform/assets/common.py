@@ -29,6 +29,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "ml_feature_store": ("game_date", "feature_version", "quality_score"),
     "player_prop_predictions": ("game_date", "recommendation", "model_version"),
     "prediction_results": ("game_date", "outcome"),
+    "system_daily_performance": ("game_date", "system_id"),
 }
 
 

@@ -5,6 +5,7 @@ import dagster as dg
 import polars as pl
 
 from nba_platform.assets.common import emit, table_asset_kwargs
+from nba_platform.transforms import grading as transforms_grading
 from nba_platform.transforms.grading import grade_predictions
 
 
@@ -32,3 +33,16 @@ def prediction_results(
             "hit_rate": float((bets["outcome"] == "HIT").mean()) if bets.height else None,
         },
     )
+
+
+@dg.asset(
+    **table_asset_kwargs(
+        "system_daily_performance",
+        "predictions",
+        "grading",
+        "Per system and day: MAE, bias, hit rate, ROI at the real prices, Brier score, counts.",
+    )
+)
+def system_daily_performance(context: dg.AssetExecutionContext, prediction_results: pl.DataFrame):
+    frame = transforms_grading.system_daily_performance(prediction_results)
+    yield from emit(context, "system_daily_performance", frame)

@@ -1,5 +1,10 @@
-"""Prediction systems behind one interface (see base.PredictionSystem)."""
+"""Prediction systems behind one interface (see base.PredictionSystem) and the ensemble over them."""
 
+from nba_platform.models.lightgbm_model import LightGBMSystem
+from nba_platform.models.matchup import Matchup
 from nba_platform.models.moving_average import MovingAverage
+from nba_platform.models.similarity import Similarity
 
-SYSTEMS = [MovingAverage()]
+BASE_SYSTEMS = [MovingAverage(), Similarity(), Matchup(), LightGBMSystem()]
+ENSEMBLE = "ensemble"
+SYSTEM_IDS = [s.system_id for s in BASE_SYSTEMS] + [ENSEMBLE]

@@ -1,22 +1,36 @@
 """The interface every prediction system implements.
 
-A system maps feature rows to a point prediction and the spread of its predictive distribution;
-lines, probabilities and recommendations are attached the same way for every system
-(`transforms.predictions`), so systems stay comparable.
+A system maps feature rows to a point prediction of points (`predicted_points`, null when it cannot
+predict the player). Spreads, calibrated probabilities, lines and recommendations are attached the
+same way for every system (`transforms.predictions`), so systems stay comparable.
 """
 
 from __future__ import annotations
 
-from typing import Protocol
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
 
 import polars as pl
+
+if TYPE_CHECKING:
+    from nba_platform.models.bundle import ModelBundle
+
+
+@dataclass
+class SystemInputs:
+    """What a system may read for one batch of target rows; all of it from before the rows' dates."""
+
+    features: pl.DataFrame
+    player_history: pl.DataFrame
+    team_history: pl.DataFrame
+    bundle: ModelBundle | None = None
 
 
 class PredictionSystem(Protocol):
     system_id: str
-    model_version: str
 
-    def predict(self, features: pl.DataFrame) -> pl.DataFrame:
-        """Return the feature rows' keys (game_id, player_id) with `predicted_points` and
-        `predicted_std` (either may be null when the system cannot predict the player)."""
+    def model_version(self, bundle: ModelBundle | None) -> str: ...
+
+    def predict(self, inputs: SystemInputs) -> pl.DataFrame:
+        """Return (game_id, player_id, predicted_points) for every feature row."""
         ...

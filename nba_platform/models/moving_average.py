@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from nba_platform import config
+from nba_platform.models.base import SystemInputs
 
 # Weights of last 5, last 10 and season averages; renormalized over those available.
 WEIGHTS = {"points_avg_last_5": 0.4, "points_avg_last_10": 0.35, "points_avg_season": 0.25}
@@ -12,18 +12,13 @@ WEIGHTS = {"points_avg_last_5": 0.4, "points_avg_last_10": 0.35, "points_avg_sea
 
 class MovingAverage:
     system_id = "moving_average"
-    model_version = "moving_average-1"
 
-    def predict(self, features: pl.DataFrame) -> pl.DataFrame:
+    def model_version(self, bundle=None) -> str:
+        return "moving_average-1"
+
+    def predict(self, inputs: SystemInputs) -> pl.DataFrame:
         weighted = pl.sum_horizontal([pl.col(c).fill_null(0.0) * w for c, w in WEIGHTS.items()])
         weight = pl.sum_horizontal([pl.col(c).is_not_null().cast(pl.Float64) * w for c, w in WEIGHTS.items()])
-        return features.select(
-            "game_id",
-            "player_id",
-            predicted_points=pl.when(weight > 0).then(weighted / weight),
-            # Scoring spread grows with the mean; the player's own recent spread when it is wider.
-            predicted_std=pl.max_horizontal(
-                pl.col("points_std_last_10"),
-                pl.lit(config.MIN_POINTS_STD),
-            ),
+        return inputs.features.select(
+            "game_id", "player_id", predicted_points=pl.when(weight > 0).then(weighted / weight)
         )

@@ -61,3 +61,42 @@ def grade_predictions(predictions: pl.DataFrame, player_summary: pl.DataFrame) -
         )
     )
     return schemas.conform(out, "prediction_results")
+
+
+def system_daily_performance(results: pl.DataFrame) -> pl.DataFrame:
+    """Per system and date: MAE, bias, picks, hit rate, profit, ROI and Brier score.
+
+    MAE and bias are over graded rows (the player played); hit rate over HIT + MISS; ROI = profit per
+    pick staked (pushes and voids return the stake); Brier over graded rows with a line that did not
+    push, as the mean of (p_over - 1[points > line])^2.
+    """
+    results = schemas.conform(results, "prediction_results")
+    outcome = pl.col("outcome")
+    graded = pl.col("absolute_error").is_not_null()
+    brier_ok = pl.col("p_over").is_not_null() & pl.col("line_result").is_in(["OVER", "UNDER"])
+    picks = outcome.is_in(["HIT", "MISS", "PUSH", "VOID"])
+    out = (
+        results.group_by("game_date", "system_id")
+        .agg(
+            predictions=pl.len().cast(pl.Int32),
+            graded=graded.sum().cast(pl.Int32),
+            mae=pl.col("absolute_error").mean(),
+            bias=(pl.col("predicted_points") - pl.col("actual_points")).filter(graded).mean(),
+            picks=picks.sum().cast(pl.Int32),
+            hits=(outcome == "HIT").sum().cast(pl.Int32),
+            misses=(outcome == "MISS").sum().cast(pl.Int32),
+            pushes=(outcome == "PUSH").sum().cast(pl.Int32),
+            voids=(outcome == "VOID").sum().cast(pl.Int32),
+            profit_units=pl.col("profit_units").filter(picks).sum(),
+            brier=((pl.col("p_over") - (pl.col("line_result") == "OVER").cast(pl.Float64)) ** 2).filter(brier_ok).mean(),
+            brier_rows=brier_ok.sum().cast(pl.Int32),
+        )
+        .with_columns(
+            hit_rate=pl.when((pl.col("hits") + pl.col("misses")) > 0).then(
+                pl.col("hits") / (pl.col("hits") + pl.col("misses"))
+            ),
+            roi=pl.when(pl.col("picks") > 0).then(pl.col("profit_units") / pl.col("picks")),
+        )
+        .sort("game_date", "system_id")
+    )
+    return schemas.conform(out, "system_daily_performance")

@@ -1,35 +1,29 @@
-"""Phase 5: run the prediction systems on the feature store and attach tonight's lines.
+"""Phase 5: run every system on the feature rows and turn points into picks.
 
-Every system's rows get the same treatment: the consensus pre-tip line (carried by the feature store), the
-probability of the Over from a normal predictive distribution, the edge, a recommendation and a
-confidence on one 0-1 scale. Players without a line still get a prediction (NO_LINE).
+For each system: `predicted_points`; a normal predictive distribution with the system's spread and
+out-of-sample calibration from that week's `points_model`; `p_over` against the consensus pre-tip
+line the feature store carries; `edge`; a recommendation (thresholds in config.py); `confidence`
+= |2 p_over - 1| on a 0-1 scale. Players without a line still get a prediction (NO_LINE).
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
+import datetime as dt
 
+import numpy as np
 import polars as pl
 
 from nba_platform import config, schemas
-from nba_platform.models.base import PredictionSystem
+from nba_platform.models import BASE_SYSTEMS, ENSEMBLE, ensemble
+from nba_platform.models.base import SystemInputs
+from nba_platform.models.bundle import ModelBundle
+from nba_platform.models.distribution import prob_over
+from nba_platform.models.training import system_predictions
 
 
-def normal_cdf(z: pl.Expr) -> pl.Expr:
-    """Standard normal CDF via the Abramowitz-Stegun 7.1.26 erf approximation (|error| < 1.5e-7)."""
-    x = z.abs() / math.sqrt(2.0)
-    t = 1.0 / (1.0 + 0.3275911 * x)
-    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
-    erf = 1.0 - poly * (-(x * x)).exp()
-    return pl.when(z >= 0).then(0.5 * (1.0 + erf)).otherwise(0.5 * (1.0 - erf))
-
-
-def p_over_expr(mean: pl.Expr, std: pl.Expr, line: pl.Expr) -> pl.Expr:
-    """P(points > line). Points are whole numbers: on a whole line the Over needs line + 1, so the
-    continuity-corrected threshold is line + 0.5; on a half line it is the line itself."""
-    threshold = pl.when(line == line.floor()).then(line + 0.5).otherwise(line)
-    return 1.0 - normal_cdf((threshold - mean) / std)
+def week_start(day: dt.date) -> dt.date:
+    """Monday of the date's week: the `points_model` partition that serves it."""
+    return day - dt.timedelta(days=day.weekday())
 
 
 def recommendation_expr() -> pl.Expr:
@@ -45,34 +39,71 @@ def recommendation_expr() -> pl.Expr:
     )
 
 
-def predict_props(features: pl.DataFrame, systems: Sequence[PredictionSystem]) -> pl.DataFrame:
-    """Every system's predictions for the feature rows, with the line the feature store carries
-    (the consensus pre-tip line of `upcoming_player_game_context`)."""
+def _predict_week(features: pl.DataFrame, bundle: ModelBundle | None, player_history, team_history) -> pl.DataFrame:
+    inputs = SystemInputs(features, player_history, team_history, bundle)
+    wide = system_predictions(features, inputs).join(
+        features.select("game_id", "player_id", pl.col("points_line").alias(ensemble.LINE)), on=["game_id", "player_id"]
+    )
+    weights = bundle.ensemble_weights if bundle is not None else None
+    if not weights:
+        ids = [s.system_id for s in BASE_SYSTEMS]
+        weights = {"without_line": ensemble.prior_weights(ids, False), "with_line": ensemble.prior_weights(ids, True)}
+    wide = wide.with_columns(ensemble.combine(wide, weights).alias(ENSEMBLE))
+    versions = {s.system_id: s.model_version(bundle) for s in BASE_SYSTEMS}
+    versions[ENSEMBLE] = bundle.model_version if bundle is not None else "ensemble-prior"
+    # Without a trained model for the week: default spreads, identity calibration, prior weights.
+    source = bundle if bundle is not None else ModelBundle(dt.date.min, None, 0)
+    frames = []
+    for system_id, version in versions.items():
+        mu = wide[system_id].cast(pl.Float64).fill_null(np.nan).to_numpy()
+        line = wide[ensemble.LINE].cast(pl.Float64).fill_null(np.nan).to_numpy()
+        sigma = source.spread(system_id).sigma(mu)
+        p_over = prob_over(mu, sigma, line, source.calibration(system_id))
+        frames.append(
+            wide.select("game_id", "player_id").with_columns(
+                system_id=pl.lit(system_id),
+                model_version=pl.lit(version),
+                predicted_points=pl.Series(mu).fill_nan(None),
+                predicted_std=pl.Series(sigma).fill_nan(None),
+                p_over=pl.Series(p_over).fill_nan(None),
+            )
+        )
+    return pl.concat(frames)
+
+
+def predict_props(
+    features: pl.DataFrame,
+    bundles: dict[dt.date, ModelBundle],
+    player_history: pl.DataFrame,
+    team_history: pl.DataFrame,
+) -> pl.DataFrame:
+    """Predictions of every system for the feature rows; each date uses the model of its week."""
     features = schemas.conform(features, "ml_feature_store")
     if features.is_empty():
         return schemas.empty("player_prop_predictions")
+    player_history = schemas.conform(player_history, "player_game_summary")
+    team_history = schemas.conform(team_history, "team_game_summary")
+    weeks = features.with_columns(_week=pl.col("game_date").map_elements(week_start, return_dtype=pl.Date))
+    parts = [
+        _predict_week(rows.drop("_week"), bundles.get(week), player_history, team_history)
+        for (week,), rows in weeks.group_by(["_week"], maintain_order=True)
+    ]
     keys = features.select(
         "game_date", "game_id", "player_id", "player_lookup", "player_name", "team_abbr", "opponent_team_abbr",
         pl.col("points_line").alias("line"), "over_price", "under_price", "line_books", "line_snapshot_utc",
         "feature_version",
     )
-    frames = []
-    for system in systems:
-        predicted = system.predict(features)
-        frames.append(
-            keys.join(predicted, on=["game_id", "player_id"], how="left").with_columns(
-                system_id=pl.lit(system.system_id), model_version=pl.lit(system.model_version)
-            )
-        )
     out = (
-        pl.concat(frames)
+        keys.join(pl.concat(parts), on=["game_id", "player_id"], how="inner")
         .with_columns(
-            p_over=pl.when(pl.col("line").is_not_null() & pl.col("predicted_points").is_not_null()).then(
-                p_over_expr(pl.col("predicted_points"), pl.col("predicted_std"), pl.col("line"))
-            ),
+            p_over=pl.when(pl.col("line").is_not_null()).then(pl.col("p_over")),
             edge=pl.col("predicted_points") - pl.col("line"),
         )
-        .with_columns(recommendation=recommendation_expr())
+        .with_columns(
+            recommendation=pl.when(pl.col("predicted_points").is_null() & pl.col("line").is_not_null())
+            .then(pl.lit("PASS"))
+            .otherwise(recommendation_expr())
+        )
         .with_columns(confidence=(2.0 * pl.col("p_over") - 1.0).abs())
         .sort("game_date", "game_id", "player_id", "system_id")
     )

@@ -79,6 +79,8 @@ CREATE TABLE IF NOT EXISTS `precompute.ml_feature_store` (
   q_points_line STRING,
   q_line_movement STRING,
   q_has_line STRING,
+  league_pace FLOAT64,
+  league_def_rating FLOAT64,
   over_price INT64,
   under_price INT64,
   line_books INT64,

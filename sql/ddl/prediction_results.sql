@@ -9,6 +9,7 @@ CREATE TABLE IF NOT EXISTS `predictions.prediction_results` (
   recommendation STRING,
   line FLOAT64,
   predicted_points FLOAT64,
+  p_over FLOAT64,
   actual_points INT64,
   absolute_error FLOAT64,
   line_result STRING,

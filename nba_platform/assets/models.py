@@ -1,0 +1,96 @@
+"""Phase 5: the weekly `points_model` (walk-forward) and the daily predictions that use it."""
+
+import datetime as dt
+import warnings
+
+import dagster as dg
+import polars as pl
+
+from nba_platform.assets.common import emit, table_asset_kwargs
+from nba_platform.assets.features import HISTORY_INS
+from nba_platform.models.bundle import ModelBundle
+from nba_platform.models.training import train_week
+from nba_platform.partitions import TIMEZONE
+from nba_platform.transforms.predictions import predict_props
+
+# Weeks start on Monday (ET); today's week exists during the week (end_offset=1).
+model_weeks = dg.WeeklyPartitionsDefinition(start_date="2014-10-06", day_offset=1, timezone=TIMEZONE, end_offset=1)
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", dg.BetaWarning)
+    # Offsets count downstream (weekly) partitions: the 60 weeks before the model's week, never the week itself.
+    TRAINING_WINDOW = dg.TimeWindowPartitionMapping(
+        start_offset=-60, end_offset=-1, allow_nonexistent_upstream_partitions=True
+    )
+
+
+@dg.asset(
+    name="points_model",
+    group_name="predictions",
+    partitions_def=model_weeks,
+    io_manager_key="model_io_manager",
+    description="The week's LightGBM booster, every system's spread and calibration, and ensemble weights, "
+    "all learned from games before the week (walk-forward).",
+    ins={
+        "features": dg.AssetIn("ml_feature_store", partition_mapping=TRAINING_WINDOW),
+        "player_history": dg.AssetIn("player_game_summary", partition_mapping=TRAINING_WINDOW),
+        "team_history": dg.AssetIn("team_game_summary", partition_mapping=TRAINING_WINDOW),
+    },
+    kinds={"lightgbm"},
+)
+def points_model(
+    context: dg.AssetExecutionContext,
+    features: pl.DataFrame,
+    player_history: pl.DataFrame,
+    team_history: pl.DataFrame,
+) -> ModelBundle:
+    week = dt.date.fromisoformat(context.partition_key)
+    bundle = train_week(week, features, player_history, team_history)
+    meta = bundle.metadata
+    context.log.info(f"points_model {week}: {meta['status']}")
+    context.add_output_metadata(
+        {
+            "status": meta["status"],
+            "model_version": bundle.model_version,
+            "training_window": dg.MetadataValue.json(meta.get("training_window")),
+            "train_rows": meta.get("train_rows", 0),
+            "validation_rows": meta.get("validation_rows", 0),
+            "validation_mae": dg.MetadataValue.json(meta.get("validation_mae", {})),
+            "ensemble_weights": dg.MetadataValue.json(bundle.ensemble_weights),
+            "feature_importance": dg.MetadataValue.json(
+                dict(list(meta.get("feature_importance", {}).items())[:15])
+            ),
+        }
+    )
+    return bundle
+
+
+def _bundles(points_model: ModelBundle | dict[str, ModelBundle]) -> dict[dt.date, ModelBundle]:
+    """One week loads as the bundle itself; a range of weeks as {partition key: bundle}."""
+    if isinstance(points_model, ModelBundle):
+        return {points_model.week_start: points_model}
+    return {dt.date.fromisoformat(k): v for k, v in points_model.items()}
+
+
+@dg.asset(
+    **table_asset_kwargs(
+        "player_prop_predictions",
+        "predictions",
+        "predictions",
+        "Predicted points, P(over), edge and OVER/UNDER/PASS/NO_LINE per player, game and system.",
+    ),
+    ins={"points_model": dg.AssetIn("points_model"), **HISTORY_INS},
+)
+def player_prop_predictions(
+    context: dg.AssetExecutionContext,
+    ml_feature_store: pl.DataFrame,
+    points_model,
+    player_history: pl.DataFrame,
+    team_history: pl.DataFrame,
+):
+    frame = predict_props(ml_feature_store, _bundles(points_model), player_history, team_history)
+    counts = {
+        f"{system}/{rec}": n
+        for system, rec, n in frame.group_by("system_id", "recommendation").len().sort("system_id", "recommendation").iter_rows()
+    }
+    yield from emit(context, "player_prop_predictions", frame, {"recommendations": dg.MetadataValue.json(counts)})
