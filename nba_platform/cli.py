@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import logging
 import os
+import shutil
 import sys
 import time
 import warnings
@@ -34,7 +36,7 @@ def _quiet_dagster() -> None:
     warnings.filterwarnings("ignore", category=DeprecationWarning)
 
 
-def _progress(report: ChunkReport) -> None:
+def _progress(report: ChunkReport, out=None) -> None:
     rows = report.rows
     print(
         f"  {report.start}..{report.end}  {report.seconds:5.1f}s  "
@@ -42,6 +44,7 @@ def _progress(report: ChunkReport) -> None:
         f"lines {rows.get('raw_prop_lines', 0):>6}  features {rows.get('ml_feature_store', 0):>5}  "
         f"predictions {rows.get('player_prop_predictions', 0):>5}",
         flush=True,
+        file=out or sys.stdout,
     )
 
 
@@ -178,6 +181,57 @@ def cmd_scrape(args: argparse.Namespace) -> int:
     return 0
 
 
+def _earliest_box_score_date(landing: str) -> dt.date | None:
+    folders = sorted(p.name for p in (Path(landing) / "nba_stats" / "player_boxscores").glob("????-??-??"))
+    return dt.date.fromisoformat(folders[0]) if folders else None
+
+
+def _print_evaluation(report: dict) -> None:
+    print(f"\nWalk-forward evaluation {report['start']}..{report['end']}: {report['rows']} rows "
+          f"({report['rows_with_line']} with a line) of {report['played_rows']} played player-games")
+    lined = report["mae_on_lined_rows"]
+    print(f"{'system':<22}{'MAE all':>9}{'MAE lined':>11}{'picks':>7}{'hit rate':>10}{'95% CI':>16}{'ROI':>8}{'Brier':>8}")
+    for name, mae in report["mae"].items():
+        bet = report["betting"].get(name, {})
+        ci = bet.get("hit_rate_95ci")
+        print(
+            f"{name:<22}{mae if mae is not None else float('nan'):>9.3f}{lined.get(name) or float('nan'):>11.3f}"
+            f"{bet.get('picks', ''):>7}{(bet.get('hit_rate') or float('nan')) if bet else float('nan'):>10.3f}"
+            f"{(f'{ci[0]:.3f}-{ci[1]:.3f}' if ci else ''):>16}{(bet.get('roi') or float('nan')) if bet else float('nan'):>8.3f}"
+            f"{report['brier'].get(name) or float('nan'):>8.3f}"
+        )
+    print(f"{'line':<22}{'':>9}{lined.get('line') or float('nan'):>11.3f}")
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from nba_platform.transforms.evaluation import evaluate
+
+    _quiet_dagster()
+    out = sys.stderr if args.json else sys.stdout
+    earliest = _earliest_box_score_date(args.landing)
+    if earliest is None:
+        print(f"no box scores under {args.landing}", file=sys.stderr)
+        return 2
+    home = platform_home() / "evaluation"
+    shutil.rmtree(home, ignore_errors=True)  # rebuilt from the landing folder every time: nothing stale
+    warehouse = str(home / "warehouse.duckdb")
+    began = time.perf_counter()
+    if earliest < args.start:
+        print(f"history {earliest}..{args.start - dt.timedelta(days=1)} through the feature store", file=out, flush=True)
+        materialize_range(earliest, args.start - dt.timedelta(days=1), args.landing, warehouse, chunk_days=400,
+                          through_features=True)
+    print(f"walk-forward {args.start}..{args.end}", file=out, flush=True)
+    materialize_range(args.start, args.end, args.landing, warehouse, on_chunk=lambda r: _progress(r, out))
+    where = f"where game_date between DATE '{args.start}' and DATE '{args.end}'"
+    report = evaluate(read_table("prediction_results", warehouse, where), read_table("ml_feature_store", warehouse, where))
+    report["seconds"] = round(time.perf_counter() - began, 1)
+    if args.json:
+        print(json.dumps(report))
+    else:
+        _print_evaluation(report)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="nba-platform", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -199,6 +253,13 @@ def build_parser() -> argparse.ArgumentParser:
     back.add_argument("--landing", help="landing folder (default $NBA_LANDING_DIR or $NBA_PLATFORM_HOME/landing)")
     back.add_argument("--chunk-days", type=int, default=7, help="dates per Dagster run (default 7)")
     back.set_defaults(func=cmd_backfill)
+
+    ev = sub.add_parser("evaluate", help="walk-forward evaluation of every system against baselines and the line")
+    ev.add_argument("--landing", required=True)
+    ev.add_argument("--start", type=_date, required=True)
+    ev.add_argument("--end", type=_date, required=True)
+    ev.add_argument("--json", action="store_true", help="print one JSON object")
+    ev.set_defaults(func=cmd_evaluate)
 
     scrape = sub.add_parser("scrape", help="fetch the live sources for a date (or range) into the landing zone")
     scrape.add_argument("--date", type=_date, help="one ET game date")

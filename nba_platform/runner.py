@@ -122,12 +122,14 @@ def materialize_range(
     instance: dg.DagsterInstance | None = None,
     on_chunk: Callable[[ChunkReport], None] | None = None,
     log_level: str = "WARNING",
+    through_features: bool = False,
 ) -> list[ChunkReport]:
     """Run every asset for start..end (inclusive), `chunk_days` dates per chunk.
 
     A chunk is three runs: the daily graph up to the feature store over the chunk's range, the
     weekly `points_model` of each week the chunk touches (trained on the features already there),
-    then predictions and grading over the range."""
+    then predictions and grading over the range. `through_features` stops after the first run
+    (history that later weeks train on, without predicting it)."""
     if end < start:
         raise ValueError(f"end {end} is before start {start}")
     warehouse = warehouse_path or default_warehouse_path()
@@ -143,12 +145,13 @@ def materialize_range(
             "dagster/asset_partition_range_end": chunk_end.isoformat(),
         }
         rows = _materialize(UPSTREAM_OF_MODEL, resources, instance, log_level, range_tags)
-        for day in range((chunk_end - chunk_start).days + 1):
+        for day in range(0 if through_features else (chunk_end - chunk_start).days + 1):
             week = week_start(chunk_start + dt.timedelta(days=day))
             if week not in trained_weeks:
                 _materialize([points_model], resources, instance, log_level, {}, partition_key=week.isoformat())
                 trained_weeks.add(week)
-        rows.update(_materialize(DOWNSTREAM_OF_MODEL, resources, instance, log_level, range_tags))
+        if not through_features:
+            rows.update(_materialize(DOWNSTREAM_OF_MODEL, resources, instance, log_level, range_tags))
         report = ChunkReport(chunk_start, chunk_end, time.perf_counter() - began, rows)
         reports.append(report)
         if on_chunk:

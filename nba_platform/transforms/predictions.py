@@ -55,7 +55,8 @@ def _predict_week(features: pl.DataFrame, bundle: ModelBundle | None, player_his
     source = bundle if bundle is not None else ModelBundle(dt.date.min, None, 0)
     frames = []
     for system_id, version in versions.items():
-        mu = wide[system_id].cast(pl.Float64).fill_null(np.nan).to_numpy()
+        # Points are never negative (a regressor or a scaled baseline can dip below 0 for a deep reserve).
+        mu = np.clip(wide[system_id].cast(pl.Float64).fill_null(np.nan).to_numpy(), 0.0, None)
         line = wide[ensemble.LINE].cast(pl.Float64).fill_null(np.nan).to_numpy()
         sigma = source.spread(system_id).sigma(mu)
         p_over = prob_over(mu, sigma, line, source.calibration(system_id))
