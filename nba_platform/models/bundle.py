@@ -9,7 +9,7 @@ from typing import Any
 
 import lightgbm as lgb
 
-from nba_platform.models.distribution import Calibration, Spread
+from nba_platform.models.distribution import Calibration, LineCalibration, Spread
 
 
 @dataclass
@@ -20,6 +20,7 @@ class ModelBundle:
     spreads: dict[str, Spread] = field(default_factory=dict)
     calibrations: dict[str, Calibration] = field(default_factory=dict)
     ensemble_weights: dict[str, dict[str, float]] = field(default_factory=dict)
+    line_calibrations: dict[str, LineCalibration] = field(default_factory=dict)
     metadata: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -34,3 +35,6 @@ class ModelBundle:
 
     def calibration(self, system_id: str) -> Calibration:
         return self.calibrations.get(system_id, Calibration())
+
+    def line_calibration(self, system_id: str) -> LineCalibration:
+        return self.line_calibrations.get(system_id, LineCalibration())

@@ -79,3 +79,38 @@ def prob_over(mu: np.ndarray, sigma: np.ndarray, line: np.ndarray, calibration: 
     line = np.asarray(line, float)
     threshold = np.where(np.floor(line) == line, line + 0.5, line)
     return 1.0 - calibration.apply(normal_cdf(threshold, mu, sigma))
+
+
+@dataclass(frozen=True)
+class LineCalibration:
+    """Second stage for rows with a line: P' = sigmoid(a + b * logit(P)), fitted on out-of-sample
+    lined rows (pushes left out). Against a market line a model's disagreement is partly the model's
+    error, so its probabilities need shrinking toward 1/2; b < 1 does that. Identity when unfitted."""
+
+    a: float = 0.0
+    b: float = 1.0
+    fitted: bool = False
+
+    def apply(self, p: np.ndarray) -> np.ndarray:
+        p = np.clip(np.asarray(p, float), 1e-6, 1 - 1e-6)
+        return 1.0 / (1.0 + np.exp(-(self.a + self.b * np.log(p / (1 - p)))))
+
+
+def fit_line_calibration(p: np.ndarray, went_over: np.ndarray, iterations: int = 50) -> LineCalibration:
+    """Logistic regression of the outcome on logit(p) (Newton's method, two parameters)."""
+    p, y = np.asarray(p, float), np.asarray(went_over, float)
+    ok = np.isfinite(p) & np.isfinite(y)
+    if ok.sum() < MIN_ROWS:
+        return LineCalibration()
+    p = np.clip(p[ok], 1e-6, 1 - 1e-6)
+    x = np.column_stack([np.ones(ok.sum()), np.log(p / (1 - p))])
+    y = y[ok]
+    beta = np.array([0.0, 1.0])
+    for _ in range(iterations):
+        q = 1.0 / (1.0 + np.exp(-x @ beta))
+        hessian = x.T @ (x * (q * (1 - q))[:, None]) + 1e-6 * np.eye(2)
+        step = np.linalg.solve(hessian, x.T @ (y - q))
+        beta += step
+        if np.abs(step).max() < 1e-8:
+            break
+    return LineCalibration(float(beta[0]), float(beta[1]), fitted=True)

@@ -17,7 +17,7 @@ from nba_platform import schemas
 from nba_platform.models import BASE_SYSTEMS, ENSEMBLE, ensemble, lightgbm_model
 from nba_platform.models.base import SystemInputs
 from nba_platform.models.bundle import ModelBundle
-from nba_platform.models.distribution import fit_calibration, fit_spread
+from nba_platform.models.distribution import fit_calibration, fit_line_calibration, fit_spread, prob_over
 
 VALID_DAYS = 28
 MIN_TRAIN_ROWS = 1000
@@ -83,12 +83,17 @@ def train_week(
     weights = ensemble.learn(scored, system_ids)
     scored = scored.with_columns(ensemble.combine(scored, weights).alias(ENSEMBLE))
 
-    spreads, calibrations, maes = {}, {}, {}
+    spreads, calibrations, line_calibrations, maes = {}, {}, {}, {}
     actual = scored["actual_points"].to_numpy()
+    line = scored[ensemble.LINE].cast(pl.Float64).fill_null(np.nan).to_numpy()
+    decided = np.isfinite(line) & (actual != line)  # lined rows that did not push
     for system_id in [*system_ids, ENSEMBLE]:
-        mu = scored[system_id].cast(pl.Float64).fill_null(np.nan).to_numpy()
+        mu = np.clip(scored[system_id].cast(pl.Float64).fill_null(np.nan).to_numpy(), 0.0, None)
         spreads[system_id] = fit_spread(mu, actual)
-        calibrations[system_id] = fit_calibration(mu, spreads[system_id].sigma(mu), actual)
+        sigma = spreads[system_id].sigma(mu)
+        calibrations[system_id] = fit_calibration(mu, sigma, actual)
+        p_over = prob_over(mu[decided], sigma[decided], line[decided], calibrations[system_id])
+        line_calibrations[system_id] = fit_line_calibration(p_over, actual[decided] > line[decided])
         maes[system_id] = _mae(scored[system_id], scored["actual_points"])
     lined = scored.filter(pl.col(ensemble.LINE).is_not_null())
     maes["line_on_lined_rows"] = _mae(lined[ensemble.LINE], lined["actual_points"])
@@ -102,6 +107,7 @@ def train_week(
         spreads,
         calibrations,
         weights,
+        line_calibrations,
         metadata={
             "status": "trained",
             "training_window": [labeled["game_date"].min().isoformat(), labeled["game_date"].max().isoformat()],
@@ -113,5 +119,6 @@ def train_week(
             "rounds": rounds,
             "feature_importance": dict(sorted(importance.items(), key=lambda kv: -kv[1])),
             "ensemble_weights": weights,
+            "line_calibration": {k: [round(v.a, 3), round(v.b, 3)] for k, v in line_calibrations.items() if v.fitted},
         },
     )

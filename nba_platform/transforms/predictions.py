@@ -59,7 +59,7 @@ def _predict_week(features: pl.DataFrame, bundle: ModelBundle | None, player_his
         mu = np.clip(wide[system_id].cast(pl.Float64).fill_null(np.nan).to_numpy(), 0.0, None)
         line = wide[ensemble.LINE].cast(pl.Float64).fill_null(np.nan).to_numpy()
         sigma = source.spread(system_id).sigma(mu)
-        p_over = prob_over(mu, sigma, line, source.calibration(system_id))
+        p_over = source.line_calibration(system_id).apply(prob_over(mu, sigma, line, source.calibration(system_id)))
         frames.append(
             wide.select("game_id", "player_id").with_columns(
                 system_id=pl.lit(system_id),
