@@ -33,6 +33,8 @@ def _wide(results: pl.DataFrame, features: pl.DataFrame) -> tuple[pl.DataFrame, 
     """One row per played player-game: each system's prediction, the baselines, the line, the actual."""
     played = results.filter(pl.col("actual_points").is_not_null())
     systems = sorted(played["system_id"].unique().to_list())
+    if not systems:
+        raise ValueError("no graded predictions in the range: nothing to evaluate")
     wide = played.pivot(on="system_id", index=["game_id", "player_id"], values="predicted_points")
     facts = played.filter(pl.col("system_id") == systems[0]).select(
         "game_id", "player_id", "game_date", "line", pl.col("actual_points").cast(pl.Float64)
