@@ -15,6 +15,7 @@ from pathlib import Path
 
 import polars as pl
 
+from nba_platform.models import ENSEMBLE
 from nba_platform.resources import default_warehouse_path, platform_home
 from nba_platform.runner import ChunkReport, RunFailed, materialize_range, read_table
 
@@ -48,11 +49,11 @@ def _progress(report: ChunkReport, out=None) -> None:
     )
 
 
-def picks_table(game_date: dt.date, warehouse: str, limit: int = 25) -> pl.DataFrame:
-    """The date's OVER/UNDER picks, most confident first."""
+def picks_table(game_date: dt.date, warehouse: str, system_id: str = ENSEMBLE, limit: int = 25) -> pl.DataFrame:
+    """The date's OVER/UNDER picks of one system, most confident first."""
     preds = read_table("player_prop_predictions", warehouse, where=f"where game_date = DATE '{game_date}'")
     return (
-        preds.filter(pl.col("recommendation").is_in(["OVER", "UNDER"]))
+        preds.filter(pl.col("recommendation").is_in(["OVER", "UNDER"]) & (pl.col("system_id") == system_id))
         .sort("confidence", descending=True)
         .select(
             "player_name",
@@ -71,9 +72,13 @@ def picks_table(game_date: dt.date, warehouse: str, limit: int = 25) -> pl.DataF
 
 def _print_picks(game_date: dt.date, warehouse: str) -> None:
     table = picks_table(game_date, warehouse)
-    all_preds = read_table("player_prop_predictions", warehouse, where=f"where game_date = DATE '{game_date}'")
-    counts = dict(all_preds.group_by("recommendation").len().iter_rows())
-    print(f"\nPicks for {game_date} ({len(all_preds)} predictions: {counts})")
+    preds = read_table("player_prop_predictions", warehouse, where=f"where game_date = DATE '{game_date}'")
+    ensemble = preds.filter(pl.col("system_id") == ENSEMBLE)
+    counts = dict(ensemble.group_by("recommendation").len().sort("recommendation").iter_rows())
+    print(
+        f"\nPicks for {game_date} from the {ENSEMBLE} system ({ensemble.height} players: {counts}; "
+        f"model {ensemble['model_version'].first()}; {preds['system_id'].n_unique()} systems in player_prop_predictions)"
+    )
     with pl.Config(tbl_rows=50, tbl_cols=12, tbl_width_chars=140, tbl_hide_dataframe_shape=True):
         print(table if table.height else "(no OVER/UNDER picks)")
 

@@ -1,7 +1,8 @@
 """Walk-forward training of one week's `points_model`.
 
 Everything is learned from rows dated before `week_start`: the LightGBM booster, each system's
-spread and calibration, and the ensemble weights. The last VALID_DAYS before the week are held out:
+spread and calibration, and the ensemble weights. The last VALID_DAYS before the week (at most 30%
+of the dates) are held out:
 the booster early-stops on them and every system is scored on them out of sample; the booster is then
 refitted on all rows with the number of rounds found.
 """
@@ -21,7 +22,6 @@ from nba_platform.models.distribution import fit_calibration, fit_line_calibrati
 
 VALID_DAYS = 28
 MIN_TRAIN_ROWS = 1000
-MIN_VALID_ROWS = 200
 
 
 def labeled_rows(features: pl.DataFrame, player_history: pl.DataFrame) -> pl.DataFrame:
@@ -40,12 +40,11 @@ def system_predictions(rows: pl.DataFrame, inputs: SystemInputs) -> pl.DataFrame
 
 
 def _split(labeled: pl.DataFrame, week_start: dt.date) -> tuple[pl.DataFrame, pl.DataFrame]:
-    valid = labeled.filter(pl.col("game_date") >= week_start - dt.timedelta(days=VALID_DAYS))
-    if valid.height < MIN_VALID_ROWS:
-        dates = labeled["game_date"].unique().sort()
-        cut = dates[int(len(dates) * 0.8)] if len(dates) else week_start
-        valid = labeled.filter(pl.col("game_date") >= cut)
-    return labeled.filter(pl.col("game_date") < valid["game_date"].min()), valid
+    """Hold out the last VALID_DAYS before the week, but never more than the last 30% of the dates
+    (early in a season's history the booster still needs most rows to learn from)."""
+    dates = labeled["game_date"].unique().sort()
+    cut = max(week_start - dt.timedelta(days=VALID_DAYS), dates[int(len(dates) * 0.7)])
+    return labeled.filter(pl.col("game_date") < cut), labeled.filter(pl.col("game_date") >= cut)
 
 
 def _mae(predicted: pl.Series, actual: pl.Series) -> float | None:
