@@ -65,10 +65,12 @@ def points_model(
     return bundle
 
 
-def _bundles(points_model: ModelBundle | dict[str, ModelBundle]) -> dict[dt.date, ModelBundle]:
-    """One week loads as the bundle itself; a range of weeks as {partition key: bundle}."""
+def _bundles(context: dg.AssetExecutionContext, points_model) -> dict[dt.date, ModelBundle]:
+    """Bundles keyed by the week (partition) they serve. One week loads as the bundle itself, a range
+    of weeks as {partition key: bundle}."""
     if isinstance(points_model, ModelBundle):
-        return {points_model.week_start: points_model}
+        (week,) = context.asset_partition_keys_for_input("points_model")
+        return {dt.date.fromisoformat(week): points_model}
     return {dt.date.fromisoformat(k): v for k, v in points_model.items()}
 
 
@@ -88,7 +90,7 @@ def player_prop_predictions(
     player_history: pl.DataFrame,
     team_history: pl.DataFrame,
 ):
-    frame = predict_props(ml_feature_store, _bundles(points_model), player_history, team_history)
+    frame = predict_props(ml_feature_store, _bundles(context, points_model), player_history, team_history)
     counts = {
         f"{system}/{rec}": n
         for system, rec, n in frame.group_by("system_id", "recommendation").len().sort("system_id", "recommendation").iter_rows()
