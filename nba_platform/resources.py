@@ -1,4 +1,4 @@
-"""Resources for the current environment: the warehouse IO manager and the landing zone.
+"""Resources for the current environment: the warehouse IO manager, the landing zone, the alert notifier.
 
 The embedded default keeps everything under ``$NBA_PLATFORM_HOME`` (default ``./.nba_platform``):
 ``warehouse.duckdb`` and ``landing/``. ``NBA_LANDING_DIR`` points the landing zone elsewhere
@@ -17,6 +17,7 @@ from dagster._core.storage.db_io_manager import DbTypeHandler, TableSlice
 from dagster_duckdb import DuckDBIOManager
 from dagster_duckdb_polars import DuckDBPolarsTypeHandler
 
+from nba_platform.alerts import AlertNotifier
 from nba_platform.landing import LocalLanding
 
 
@@ -85,4 +86,6 @@ def local_resources(landing_dir: str | None = None, warehouse_path: str | None =
     return {
         "io_manager": WarehouseIOManager(database=warehouse, schema="nba"),
         "landing": LandingResource(root=landing_dir or default_landing_dir()),
+        # Channels come from NBA_ALERT_SLACK_WEBHOOK_URL / NBA_ALERT_WEBHOOK_URL at send time.
+        "alerts": AlertNotifier(),
     }

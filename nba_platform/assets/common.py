@@ -9,7 +9,7 @@ from typing import Any
 import dagster as dg
 import polars as pl
 
-from nba_platform import schemas
+from nba_platform import policies, schemas
 from nba_platform.partitions import game_date_partitions
 
 # Single-run backfills and window mappings over missing partitions are beta in Dagster 1.13; we
@@ -45,6 +45,9 @@ def table_asset_kwargs(table: str, schema: str, group: str, description: str) ->
             dg.AssetCheckSpec("required_not_null", asset=table, blocking=True, description=f"{REQUIRED[table]} never null"),
         ],
         "kinds": {"polars", "duckdb"},
+        # Each step reads and writes the warehouse: one pool bounds the writers (policies.py).
+        "pool": policies.warehouse_pool(),
+        "retry_policy": policies.WAREHOUSE_RETRY,
     }
 
 
