@@ -26,9 +26,11 @@ lint: install
 test: lint
 	$(PY) -m pytest -n 2 -q
 
+# The daemon started by `dagster dev` runs the sensors, automation, freshness evaluation, backfills
+# and run retries with the instance settings shipped in deploy/dagster.yaml (copied on every start).
 dev: install
 	mkdir -p $(DAGSTER_HOME)
-	test -f $(DAGSTER_HOME)/dagster.yaml || printf 'telemetry:\n  enabled: false\n' > $(DAGSTER_HOME)/dagster.yaml
+	cp deploy/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
 	$(VENV)/bin/dagster dev -m nba_platform.definitions -h 127.0.0.1 -p 3000
 
 clean:

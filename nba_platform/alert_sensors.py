@@ -141,6 +141,13 @@ def _run_partition(run: dg.DagsterRun) -> str | None:
     return None
 
 
+def _root_message(error) -> str:
+    """The first line of the innermost cause (the user's exception, not Dagster's wrapper)."""
+    while error.cause is not None:
+        error = error.cause
+    return error.message.strip().splitlines()[0]
+
+
 def _metadata_text(metadata: dict) -> str:
     return ", ".join(f"{k}={getattr(v, 'value', v)}" for k, v in metadata.items()) or "no metadata"
 
@@ -180,7 +187,7 @@ def run_failure_alerts(instance: dg.DagsterInstance, run: dg.DagsterRun) -> list
     ]
     if other or not alerts:
         steps = [e.step_key for e in other]
-        errors = [e.event_specific_data.error.message.strip().splitlines()[0] for e in other if e.event_specific_data.error]
+        errors = [_root_message(e.event_specific_data.error) for e in other if e.event_specific_data.error]
         reason = f"step {steps[0]} failed: {errors[0]}" if errors else "the run failed before or outside its steps"
         if len(steps) > 1:
             reason += f" (also failed: {', '.join(steps[1:])})"

@@ -18,6 +18,7 @@ import datetime as dt
 import logging
 import os
 from dataclasses import asdict, dataclass, field
+from urllib.parse import urlsplit
 
 import dagster as dg
 import httpx
@@ -30,6 +31,30 @@ DEFAULT_WEBSERVER = "http://127.0.0.1:3000"
 MAX_RETRY_WAIT_SECONDS = 30.0
 
 log = logging.getLogger(__name__)
+
+# Every webhook URL read so far, and its path (the secret part): redacted from httpx's own log
+# lines, which quote the request URL ("HTTP Request: POST https://hooks.slack.com/services/...").
+_SECRETS: set[str] = set()
+
+
+class _RedactSecrets(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        if _SECRETS:
+            message = record.getMessage()
+            redacted = redact(message, sorted(_SECRETS, key=len, reverse=True))
+            if redacted != message:
+                record.msg, record.args = redacted, ()
+        return True
+
+
+for _name in ("httpx", "httpcore"):
+    logging.getLogger(_name).addFilter(_RedactSecrets())
+
+
+def _remember_secret(url: str) -> None:
+    parts = urlsplit(url)
+    secret_part = parts.path + (f"?{parts.query}" if parts.query else "")
+    _SECRETS.update(x for x in (url, secret_part) if len(x) > 1)
 
 
 def webserver_url() -> str:
@@ -124,7 +149,10 @@ class AlertNotifier(dg.ConfigurableResource):
 
     def channels(self) -> dict[str, str]:
         urls = {"slack": os.environ.get(self.slack_url_env, ""), "webhook": os.environ.get(self.webhook_url_env, "")}
-        return {name: url for name, url in urls.items() if url.strip()}
+        configured = {name: url.strip() for name, url in urls.items() if url.strip()}
+        for url in configured.values():
+            _remember_secret(url)
+        return configured
 
     def send(self, alert: Alert) -> list[str]:
         """Deliver to every configured channel; return their names. Raises AlertDeliveryError
@@ -141,7 +169,7 @@ class AlertNotifier(dg.ConfigurableResource):
                     self._post(client, name, url, payload)
                     delivered.append(name)
                 except (_Retryable, AlertDeliveryError) as exc:
-                    failures.append(redact(str(exc), list(channels.values())))
+                    failures.append(redact(str(exc), sorted(_SECRETS, key=len, reverse=True)))
         if failures:
             raise AlertDeliveryError(f"alert '{alert.title}' not delivered: {'; '.join(failures)}")
         return delivered

@@ -9,6 +9,7 @@ Run keys are derived from the changed content, so the same file never yields a s
 
 import hashlib
 import json
+import os
 from collections import defaultdict
 
 import dagster as dg
@@ -86,7 +87,8 @@ def scan_landing(
 @dg.sensor(
     name="landing_zone_sensor",
     description="Requests raw-asset runs for the game dates whose landed files are new or changed.",
-    minimum_interval_seconds=60,
+    # Scan every minute; NBA_LANDING_SENSOR_INTERVAL_SECONDS shortens it (local dev, end-to-end tests).
+    minimum_interval_seconds=int(os.environ.get("NBA_LANDING_SENSOR_INTERVAL_SECONDS", "60")),
     default_status=dg.DefaultSensorStatus.RUNNING,
     target=dg.AssetSelection.groups("raw"),
 )
