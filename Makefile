@@ -31,6 +31,7 @@ test: lint
 dev: install
 	mkdir -p $(DAGSTER_HOME)
 	cp deploy/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
+	$(PY) -c 'import dagster as dg; from nba_platform.policies import apply_pool_limits; print("pool limits:", apply_pool_limits(dg.DagsterInstance.get()))'
 	$(VENV)/bin/dagster dev -m nba_platform.definitions -h 127.0.0.1 -p 3000
 
 clean:

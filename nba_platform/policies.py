@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import dagster as dg
@@ -51,8 +52,8 @@ class Freshness:
     # ET hours [start, end) in which a breach is alerted.
     alert_hours: tuple[int, int] = (0, 24)
 
-    def alert_active(self, now_et: dt.datetime, is_game_day) -> bool:
-        """Whether a WARN/FAIL at `now_et` should be alerted (`is_game_day(date) -> bool`)."""
+    def alert_active(self, now_et: dt.datetime, is_game_day: Callable[[dt.date], bool]) -> bool:
+        """Whether a WARN/FAIL at `now_et` should be alerted."""
         start, end = self.alert_hours
         if not start <= now_et.hour < end:
             return False
@@ -192,6 +193,14 @@ POOL_LIMITS = {
 
 def warehouse_pool() -> str:
     return "bigquery_writer" if os.environ.get("NBA_PLATFORM_ENV") == "prod" else "duckdb_writer"
+
+
+def apply_pool_limits(instance: dg.DagsterInstance) -> dict[str, int]:
+    """Set every pool's limit in the instance (what `dagster instance concurrency set` does;
+    `make dev` runs it, Dagster+ deployments set the same numbers in their settings)."""
+    for pool, limit in POOL_LIMITS.items():
+        instance.event_log_storage.set_concurrency_slots(pool, limit)
+    return dict(POOL_LIMITS)
 
 
 # A warehouse step that fails (a lock held by another process, a BigQuery 5xx, a landing read) is

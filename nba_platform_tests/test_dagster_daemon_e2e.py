@@ -38,7 +38,7 @@ query ($key: AssetKeyInput!, $partition: String!) {
 }"""
 RUN = 'query ($id: ID!) { runOrError(runId: $id) { ... on Run { status tags { key value } } } }'
 REPOSITORY = """{ repositoriesOrError { ... on RepositoryConnection { nodes {
-  name location { name } sensors { name sensorState { id status } } } } } }"""
+  name location { name } sensors { name sensorState { id status ticks(limit: 5) { status error { message } } } } } } } }"""
 STOP_SENSOR = """mutation ($id: String!) { stopSensor(id: $id) {
   __typename ... on StopSensorMutationResult { instigationState { status } } ... on PythonError { message } } }"""
 LAUNCH_BACKFILL = """mutation ($params: LaunchBackfillParams!) { launchPartitionBackfill(backfillParams: $params) {
@@ -132,6 +132,11 @@ def test_landing_sensor_then_a_week_backfill_through_graphql(tmp_path):
         assert backfill["runs"] and {r["status"] for r in backfill["runs"]} == {"SUCCESS"}
         # Single-run backfill policy: the week is one run, not 63 asset-partition runs.
         assert len(backfill["runs"]) == 1
+        # The automation and alert sensors ticked in the daemon, without errors.
+        sensors = graphql(port, REPOSITORY)["data"]["repositoriesOrError"]["nodes"][0]["sensors"]
+        ticks = {s["name"]: [t["status"] for t in s["sensorState"]["ticks"]] for s in sensors}
+        for name in ("automation_sensor", "freshness_alert_sensor", "run_failure_alert_sensor"):
+            assert ticks[name] and "FAILURE" not in ticks[name], (name, sensors)
 
     warehouse = tmp_path / "platform" / "warehouse.duckdb"
     predictions = read_table("player_prop_predictions", str(warehouse))
