@@ -73,7 +73,7 @@ def test_shipped_instance_settings(tmp_path):
         assert not instance.telemetry_enabled
         pools = instance.get_concurrency_config().pool_config
         assert (pools.default_pool_limit, pools.pool_granularity.value) == (1, "op")
-        assert {"SENSOR", "ASSET", "FRESHNESS_DAEMON", "BACKFILL", "EVENT_LOG_CONSUMER", "QUEUED_RUN_COORDINATOR"} <= set(
+        assert {"SENSOR", "ASSET", "FRESHNESS_DAEMON", "BACKFILL", "EVENT_LOG_CONSUMER", "QUEUED_RUN_COORDINATOR", "MONITORING"} <= set(
             instance.get_required_daemon_types()
         )
         assert policies.apply_pool_limits(instance)["duckdb_writer"] == 1
