@@ -109,20 +109,29 @@ FRESHNESS: dict[str, Freshness] = {
 #    reads 400 days of history through a window mapping, and any missing day in that window
 #    (an off-day never materialized, history not backfilled yet) would hold it forever.
 
+# A blocking check that failed on an input's latest materialization holds its consumers: the run
+# that wrote the bad input already skipped its own downstream steps, and automation must not pick
+# the bad data up in a later run. (Our checks are per asset, not per partition: the hold lasts
+# until the input is materialized again with passing checks.)
+INPUTS_NOT_BLOCKED = ~AC.any_deps_match(AC.any_checks_match(AC.check_failed(), blocking_only=True)).with_label(
+    "any_deps_blocking_check_failed"
+)
+
 # Same-partition steps: a partition runs when an input partition of the same date was updated
 # (or is requested in this tick, and so joins the same run), all its inputs exist, and nothing it
 # reads is still being written. Any date, so corrections flow down too.
 ON_INPUTS = (
     AC.any_deps_updated().since_last_handled()
     & ~AC.any_deps_missing()
+    & INPUTS_NOT_BLOCKED
     & ~AC.any_deps_in_progress()
     & ~AC.in_progress()
 ).with_label("on_inputs")
 
 HISTORY = dg.AssetSelection.assets("player_game_summary", "team_game_summary")
 
-# If nothing moved by 05:30 (the day after an off-day has no box scores to wait for), build
-# today's features from the history there is, so the 06:00 deadline holds.
+# Today's features still missing at 05:30 (their midnight run failed and, the day after an off-day,
+# no box scores will land to trigger another) are requested again, so the 06:00 deadline holds.
 FEATURES_FALLBACK_CRON = "30 5 * * *"
 
 # The feature store (today's partition only; older partitions are backfilled explicitly):
@@ -143,17 +152,20 @@ FEATURES = (
         )
     ).since_last_handled()
     & ~AC.any_deps_missing().ignore(HISTORY)
+    & INPUTS_NOT_BLOCKED
     & ~AC.any_deps_in_progress()
     & ~AC.in_progress()
 ).with_label("features_on_history_or_schedule")
 
 # Predictions (today's partition only): once today's features, schedule and lines all exist, and
 # again whenever any of them updates -- a new lines snapshot is a line move. This is `eager()`
-# without `newly_missing`: all three inputs are same-date partitions, so eager's checks fit.
+# without `newly_missing` (plus the blocking-check hold): all three inputs are same-date
+# partitions, so eager's checks fit.
 PREDICTIONS = (
     AC.in_latest_time_window()
     & AC.any_deps_updated().since_last_handled()
     & ~AC.any_deps_missing()
+    & INPUTS_NOT_BLOCKED
     & ~AC.any_deps_in_progress()
     & ~AC.in_progress()
 ).with_label("predictions_on_features_and_lines")

@@ -9,13 +9,18 @@ conditions must not wait for it.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from zoneinfo import ZoneInfo
 
 import dagster as dg
 import pytest
 
+from nba_platform import landing as lz
+from nba_platform.assets import raw_player_boxscores
 from nba_platform.definitions import build_defs
 from nba_platform.resources import local_resources
+
+from .conftest import REAL_LANDING
 
 ET = ZoneInfo("America/New_York")
 EVERY_ASSET = [
@@ -162,3 +167,27 @@ def test_a_corrected_old_box_score_flows_to_its_date_then_to_todays_features(gam
     game_day.run(requested)
     # The history changed: today's features (and nothing older) are rebuilt.
     assert game_day.tick(et(today, 9, 10)) == {"ml_feature_store": [today]}
+
+
+def test_a_failed_blocking_check_on_an_input_holds_its_consumers(game_day, tmp_path):
+    day, today = "2024-11-01", "2024-11-02"
+    game_day.land(day, "raw_schedule", "raw_team_boxscores", "team_game_summary")
+    assert game_day.tick(et(today, 0, 30)) == {}
+    zone, rel = lz.LocalLanding(tmp_path / "landing"), lz.player_boxscores_path(day)
+    payload = json.loads((REAL_LANDING / rel).read_bytes())
+    resources = local_resources(str(tmp_path / "landing"), str(tmp_path / "warehouse.duckdb"))
+
+    # The box-score file repeats a player row: the raw run writes it, then keys_unique fails.
+    payload["resultSets"][0]["rowSet"].append(payload["resultSets"][0]["rowSet"][0])
+    zone.write(rel, json.dumps(payload).encode())
+    run = dg.materialize([raw_player_boxscores], partition_key=day, resources=resources,
+                         instance=game_day.instance, raise_on_error=False)
+    assert not run.success
+    assert game_day.tick(et(today, 1, 5)) == {}  # raw updated, but its blocking check failed
+
+    # A corrected file lands and passes: the summary runs.
+    payload["resultSets"][0]["rowSet"].pop()
+    zone.write(rel, json.dumps(payload).encode())
+    assert dg.materialize([raw_player_boxscores], partition_key=day, resources=resources,
+                          instance=game_day.instance).success
+    assert game_day.tick(et(today, 1, 10)) == {"player_game_summary": [day]}
