@@ -102,7 +102,7 @@ class Alert:
 
     def slack_payload(self) -> dict:
         icon = {"PASS": ":white_check_mark:", "WARN": ":warning:"}.get(self.severity, ":rotating_light:")
-        lines = [f"{icon} *{self.title}*", self.reason]
+        lines = [f"{icon} *{_slack_escape(self.title)}*", _slack_escape(self.reason)]
         details = [f"asset `{self.asset}`" if self.asset else None, f"partition `{self.partition}`" if self.partition else None]
         links = [f"<{self.run_url}|run {self.run_id[:8]}>" if self.run_url and self.run_id else None]
         links.append(f"<{self.asset_url}|asset>" if self.asset_url else None)
@@ -111,6 +111,11 @@ class Alert:
         if context:
             blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": context}]})
         return {"text": self.title, "blocks": blocks}
+
+
+def _slack_escape(text: str) -> str:
+    """Slack mrkdwn control characters (a reason may quote code or HTML)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 class AlertDeliveryError(Exception):

@@ -70,6 +70,11 @@ class WarehouseIOManager(DuckDBIOManager):
     def default_load_type() -> type | None:
         return pl.DataFrame
 
+    def create_io_manager(self, context):
+        # The warehouse folder is made when a run first needs it, not when definitions are loaded.
+        Path(self.database).parent.mkdir(parents=True, exist_ok=True)
+        return super().create_io_manager(context)
+
 
 class LandingResource(dg.ConfigurableResource):
     """Where raw source files land (a local folder in the embedded default)."""
@@ -82,7 +87,6 @@ class LandingResource(dg.ConfigurableResource):
 
 def local_resources(landing_dir: str | None = None, warehouse_path: str | None = None) -> dict[str, object]:
     warehouse = warehouse_path or default_warehouse_path()
-    Path(warehouse).parent.mkdir(parents=True, exist_ok=True)
     return {
         "io_manager": WarehouseIOManager(database=warehouse, schema="nba"),
         "landing": LandingResource(root=landing_dir or default_landing_dir()),
