@@ -26,9 +26,12 @@ lint: install
 test: lint
 	$(PY) -m pytest -n 2 -q
 
+# The daemon started by `dagster dev` runs the sensors, automation, freshness evaluation, backfills
+# and run retries with the instance settings shipped in deploy/dagster.yaml (copied on every start).
 dev: install
 	mkdir -p $(DAGSTER_HOME)
-	test -f $(DAGSTER_HOME)/dagster.yaml || $(PY) -c 'from nba_platform.runner import INSTANCE_YAML; print(INSTANCE_YAML, end="")' > $(DAGSTER_HOME)/dagster.yaml
+	cp deploy/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
+	$(PY) -c 'import dagster as dg; from nba_platform.policies import apply_pool_limits; print("pool limits:", apply_pool_limits(dg.DagsterInstance.get()))'
 	$(VENV)/bin/dagster dev -m nba_platform.definitions -h 127.0.0.1 -p 3000
 
 clean:

@@ -1,4 +1,4 @@
-"""Resources for the current environment: the warehouse IO manager and the landing zone.
+"""Resources for the current environment: the warehouse IO manager, the landing zone, the alert notifier.
 
 The embedded default keeps everything under ``$NBA_PLATFORM_HOME`` (default ``./.nba_platform``):
 ``warehouse.duckdb`` and ``landing/``. ``NBA_LANDING_DIR`` points the landing zone elsewhere
@@ -17,6 +17,7 @@ from dagster._core.storage.db_io_manager import DbTypeHandler, TableSlice
 from dagster_duckdb import DuckDBIOManager
 from dagster_duckdb_polars import DuckDBPolarsTypeHandler
 
+from nba_platform.alerts import AlertNotifier
 from nba_platform.landing import LandingZone, open_landing
 
 
@@ -69,6 +70,11 @@ class WarehouseIOManager(DuckDBIOManager):
     def default_load_type() -> type | None:
         return pl.DataFrame
 
+    def create_io_manager(self, context):
+        # The warehouse folder is made when a run first needs it, not when definitions are loaded.
+        Path(self.database).parent.mkdir(parents=True, exist_ok=True)
+        return super().create_io_manager(context)
+
 
 class LandingResource(dg.ConfigurableResource):
     """Where raw source files land: a local folder (the embedded default) or ``gs://bucket/prefix``."""
@@ -81,10 +87,11 @@ class LandingResource(dg.ConfigurableResource):
 
 def local_resources(landing_dir: str | None = None, warehouse_path: str | None = None) -> dict[str, object]:
     warehouse = warehouse_path or default_warehouse_path()
-    Path(warehouse).parent.mkdir(parents=True, exist_ok=True)
     return {
         "io_manager": WarehouseIOManager(database=warehouse, schema="nba"),
         # Weekly model bundles are Python objects, not tables: pickled files beside the warehouse.
         "model_io_manager": dg.FilesystemIOManager(base_dir=str(Path(warehouse).parent / "models")),
         "landing": LandingResource(root=landing_dir or default_landing_dir()),
+        # Channels come from NBA_ALERT_SLACK_WEBHOOK_URL / NBA_ALERT_WEBHOOK_URL at send time.
+        "alerts": AlertNotifier(),
     }

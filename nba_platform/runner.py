@@ -42,19 +42,8 @@ TABLE_SCHEMAS = {
 # The instance settings `make dev` and the CLI start from. Scrapers of one source never run at once:
 # each scrape op is in pool `scrape_<source>` (limit 1 per pool) and each scrape run is tagged with its
 # source (one queued run per tag value); asset runs have neither, so they are not limited by this.
-INSTANCE_YAML = """\
-telemetry:
-  enabled: false
-concurrency:
-  pools:
-    default_limit: 1
-  runs:
-    tag_concurrency_limits:
-      - key: nba_platform/scrape_source
-        value:
-          applyLimitPerUniqueValue: true
-        limit: 1
-"""
+# The instance settings shipped with the project (queue, pools, run retries, daemons); see the file.
+INSTANCE_SETTINGS = Path(__file__).resolve().parents[1] / "deploy" / "dagster.yaml"
 
 
 def dagster_instance() -> dg.DagsterInstance:
@@ -63,7 +52,7 @@ def dagster_instance() -> dg.DagsterInstance:
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
     if not config.exists():
-        config.write_text(INSTANCE_YAML)
+        config.write_text(INSTANCE_SETTINGS.read_text())
     return dg.DagsterInstance.from_config(str(home))
 
 

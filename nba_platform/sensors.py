@@ -11,6 +11,7 @@ never yields a second run.
 
 import hashlib
 import json
+import os
 from collections import defaultdict
 
 import dagster as dg
@@ -88,7 +89,8 @@ def scan_landing(
 @dg.sensor(
     name="landing_zone_sensor",
     description="Requests raw-asset runs for the game dates whose landed files are new or changed.",
-    minimum_interval_seconds=60,
+    # Scan every minute; NBA_LANDING_SENSOR_INTERVAL_SECONDS shortens it (local dev, end-to-end tests).
+    minimum_interval_seconds=int(os.environ.get("NBA_LANDING_SENSOR_INTERVAL_SECONDS", "60")),
     default_status=dg.DefaultSensorStatus.RUNNING,
     target=dg.AssetSelection.groups("raw"),
 )
@@ -97,11 +99,25 @@ def landing_zone_sensor(context: dg.SensorEvaluationContext, landing: LandingRes
     state, to_run, digests, unreadable = scan_landing(landing.zone(), previous)
     for relpath in unreadable:
         context.log.warning(f"landing sensor: {relpath} does not parse; raw_schedule will quarantine it")
-    valid = set(game_date_partitions.get_partition_keys(dynamic_partitions_store=context.instance))
+    valid = game_date_partitions.get_partition_keys(dynamic_partitions_store=context.instance)
+    valid_set = set(valid)
+    # Changes for dates whose partition does not exist yet (the season schedule lists months ahead;
+    # today's partition appears at midnight ET) wait in the cursor until their partition exists.
+    deferred: dict[str, str] = dict(previous.get("deferred", {}))
+    for unit, digest in sorted(deferred.items()):
+        relpath, game_date = unit.split("#")
+        if game_date in valid_set:
+            to_run[game_date].add(ASSET_FOR_KIND[lz.classify(relpath).kind])
+            digests[game_date].append(f"{unit}={digest}")
+            del deferred[unit]
     requests = []
     for game_date in sorted(to_run):
-        if game_date not in valid:
-            context.log.warning(f"landing sensor: {game_date} is outside the game_date partitions; skipped")
+        if game_date not in valid_set:
+            if valid and game_date > valid[-1]:
+                deferred.update(entry.rsplit("=", 1) for entry in digests[game_date])
+                context.log.info(f"landing sensor: {game_date} has no partition yet; requested when it does")
+            else:
+                context.log.warning(f"landing sensor: {game_date} is outside the game_date partitions; skipped")
             continue
         run_key = hashlib.sha256("|".join(sorted(digests[game_date])).encode()).hexdigest()[:20]
         requests.append(
@@ -112,5 +128,5 @@ def landing_zone_sensor(context: dg.SensorEvaluationContext, landing: LandingRes
                 tags={"nba_platform/trigger": "landing_zone_sensor"},
             )
         )
+    state["deferred"] = deferred
     return dg.SensorResult(run_requests=requests, cursor=json.dumps(state, separators=(",", ":")))
-

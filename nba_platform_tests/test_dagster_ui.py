@@ -1,20 +1,13 @@
-"""`make dev`: `dagster dev` loads the definitions and the UI serves every asset with its lineage."""
+"""`make dev`: `dagster dev` loads the definitions and the UI serves every asset with its lineage,
+its freshness policy and automation condition, and the sensors that run the platform."""
 
 from __future__ import annotations
 
-import json
-import os
-import signal
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from .helpers import dagster_dev, graphql
 
 EXPECTED_EDGES = {
     ("team_game_summary", "raw_team_boxscores"),
@@ -44,66 +37,20 @@ EXPECTED_EDGES = {
 }
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _reset_signals() -> None:
-    # `dagster dev` started from a non-interactive parent ignores SIGINT/SIGTERM; restore defaults.
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-
-
-def _graphql(port: int, query: str) -> dict:
-    req = urllib.request.Request(
-        f"http://127.0.0.1:{port}/graphql",
-        data=json.dumps({"query": query}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(req, timeout=10) as resp:
-        return json.loads(resp.read())
-
-
 @pytest.fixture
-def dagster_dev(tmp_path):
-    port = _free_port()
-    env = {**os.environ, "DAGSTER_HOME": str(tmp_path / "dagster_home"), "NBA_PLATFORM_HOME": str(tmp_path / "home")}
-    Path(env["DAGSTER_HOME"]).mkdir()
-    Path(env["DAGSTER_HOME"], "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
-    dagster = Path(sys.executable).with_name("dagster")
-    proc = subprocess.Popen(
-        [str(dagster), "dev", "-m", "nba_platform.definitions", "-h", "127.0.0.1", "-p", str(port)],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        preexec_fn=_reset_signals, start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/server_info", timeout=2):
-                    break
-            except OSError:
-                if proc.poll() is not None:
-                    pytest.fail(f"dagster dev exited with {proc.returncode}")
-                time.sleep(0.5)
-        else:
-            pytest.fail("dagster dev did not answer within 90 s")
+def dagster_dev_port(tmp_path):
+    with dagster_dev(tmp_path) as port:
         yield port
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
 
 
-def test_ui_shows_every_asset_with_its_lineage(dagster_dev):
+def test_ui_shows_every_asset_with_its_lineage(dagster_dev_port):
     deadline = time.monotonic() + 60
     while True:
-        data = _graphql(dagster_dev, "{ assetNodes { assetKey { path } dependencyKeys { path } groupName } }")
+        data = graphql(
+            dagster_dev_port,
+            "{ assetNodes { assetKey { path } dependencyKeys { path } groupName "
+            "internalFreshnessPolicy { __typename } automationCondition { label } } }",
+        )
         nodes = (data.get("data") or {}).get("assetNodes") or []
         if nodes or time.monotonic() > deadline:
             break
@@ -116,9 +63,20 @@ def test_ui_shows_every_asset_with_its_lineage(dagster_dev):
     }
     edges = {(n["assetKey"]["path"][-1], d["path"][-1]) for n in nodes for d in n["dependencyKeys"]}
     assert edges == EXPECTED_EDGES
-    sensors = _graphql(
-        dagster_dev,
-        '{ repositoriesOrError { ... on RepositoryConnection { nodes { sensors { name } } } } }',
+    policies = {n["assetKey"]["path"][-1]: n["internalFreshnessPolicy"]["__typename"] for n in nodes}
+    assert policies["raw_prop_lines"] == "TimeWindowFreshnessPolicy"
+    assert policies["player_prop_predictions"] == "CronFreshnessPolicy" and len(policies) == 9
+    conditions = {n["assetKey"]["path"][-1]: (n["automationCondition"] or {}).get("label") for n in nodes}
+    assert conditions["ml_feature_store"] == "features_on_history_or_schedule"
+    assert conditions["raw_team_boxscores"] is None  # raw assets run from the landing sensor
+    sensors = graphql(
+        dagster_dev_port,
+        "{ repositoriesOrError { ... on RepositoryConnection { nodes { sensors { name sensorState { status } } } } } }",
     )
-    names = {s["name"] for r in sensors["data"]["repositoriesOrError"]["nodes"] for s in r["sensors"]}
-    assert "landing_zone_sensor" in names
+    status = {s["name"]: s["sensorState"]["status"] for r in sensors["data"]["repositoriesOrError"]["nodes"] for s in r["sensors"]}
+    assert status == {
+        "landing_zone_sensor": "RUNNING",
+        "automation_sensor": "RUNNING",
+        "freshness_alert_sensor": "RUNNING",
+        "run_failure_alert_sensor": "RUNNING",
+    }

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from zoneinfo import ZoneInfo
 
 import dagster as dg
+from dagster._core.test_utils import freeze_time
 
 from nba_platform import landing as lz
 from nba_platform.resources import LandingResource
@@ -81,3 +84,23 @@ def test_odds_and_boxscores_of_one_date_share_a_run(tmp_path):
     with dg.instance_for_test() as instance:
         requests, _ = _tick(instance, tmp_path)
     assert _keys(requests) == [(date, ("raw_prop_lines", "raw_team_boxscores"))]
+
+
+def test_dates_without_a_partition_yet_are_requested_when_their_partition_appears(tmp_path):
+    """The season schedule lists months ahead; today's partition appears at midnight ET."""
+    et = ZoneInfo("America/New_York")
+    zone = lz.LocalLanding(tmp_path)
+    rel = lz.schedule_path("2025-26")
+    zone.write(rel, (REAL_LANDING / rel).read_bytes())
+    with dg.instance_for_test() as instance:
+        with freeze_time(dt.datetime(2025, 11, 19, 12, 0, tzinfo=et)):
+            requests, cursor = _tick(instance, tmp_path)
+        assert max(r.partition_key for r in requests) == "2025-11-19"  # today's partition exists
+        with freeze_time(dt.datetime(2025, 11, 19, 23, 59, tzinfo=et)):
+            requests, cursor = _tick(instance, tmp_path, cursor)
+        assert requests == []
+        with freeze_time(dt.datetime(2025, 11, 20, 0, 1, tzinfo=et)):
+            requests, cursor = _tick(instance, tmp_path, cursor)
+        assert _keys(requests) == [("2025-11-20", ("raw_schedule",))]
+        with freeze_time(dt.datetime(2025, 11, 20, 0, 2, tzinfo=et)):
+            assert _tick(instance, tmp_path, cursor)[0] == []

@@ -9,7 +9,7 @@ from typing import Any
 import dagster as dg
 import polars as pl
 
-from nba_platform import schemas
+from nba_platform import policies, schemas
 from nba_platform.partitions import game_date_partitions
 from nba_platform.transforms import quality
 
@@ -61,6 +61,9 @@ def table_asset_kwargs(
             *(extra_checks or []),
         ],
         "kinds": {"polars", "duckdb"},
+        # Each step reads and writes the warehouse: one pool bounds the writers (policies.py).
+        "pool": policies.warehouse_pool(),
+        "retry_policy": policies.WAREHOUSE_RETRY,
     }
 
 

@@ -6,6 +6,7 @@ import warnings
 import dagster as dg
 import polars as pl
 
+from nba_platform import policies
 from nba_platform.assets.common import emit, table_asset_kwargs
 from nba_platform.assets.features import HISTORY_INS
 from nba_platform.models.bundle import ModelBundle
@@ -29,6 +30,9 @@ with warnings.catch_warnings():
     group_name="predictions",
     partitions_def=model_weeks,
     io_manager_key="model_io_manager",
+    # It reads the warehouse: the writers' pool and the warehouse retry policy (policies.py).
+    pool=policies.warehouse_pool(),
+    retry_policy=policies.WAREHOUSE_RETRY,
     description="The week's LightGBM booster, every system's spread and calibration, and ensemble weights, "
     "all learned from games before the week (walk-forward).",
     ins={
