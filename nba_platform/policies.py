@@ -127,18 +127,24 @@ INPUTS_NOT_BLOCKED = ~AC.any_deps_match(AC.any_checks_match(AC.check_failed(), b
     "any_deps_blocking_check_failed"
 )
 
+HISTORY = dg.AssetSelection.assets("player_game_summary", "team_game_summary")
+
+# Lines are optional everywhere: a date may have none (no market, or a season without points lines
+# like the 2024-25 replay), and today's predictions are due at 07:00 whether lines are up or not.
+# When lines land later, they flow down as an update.
+OPTIONAL = dg.AssetSelection.assets("raw_prop_lines")
+
 # Same-partition steps: a partition runs when an input partition of the same date was updated
 # (or is requested in this tick, and so joins the same run), all its inputs exist, and nothing it
 # reads is still being written. Any date, so corrections flow down too.
 ON_INPUTS = (
     AC.any_deps_updated().since_last_handled()
-    & ~AC.any_deps_missing()
+    & ~AC.any_deps_missing().ignore(OPTIONAL)
     & INPUTS_NOT_BLOCKED
     & ~AC.any_deps_in_progress()
     & ~AC.in_progress()
 ).with_label("on_inputs")
 
-HISTORY = dg.AssetSelection.assets("player_game_summary", "team_game_summary")
 
 # Today's features still missing at 05:30 (their midnight run failed and, the day after an off-day,
 # no box scores will land to trigger another) are requested again, so the 06:00 deadline holds.
@@ -161,7 +167,7 @@ FEATURES = (
             "still_missing_at_05:30"
         )
     ).since_last_handled()
-    & ~AC.any_deps_missing().ignore(HISTORY)
+    & ~AC.any_deps_missing().ignore(HISTORY | OPTIONAL)
     & INPUTS_NOT_BLOCKED
     & ~AC.any_deps_in_progress()
     & ~AC.in_progress()

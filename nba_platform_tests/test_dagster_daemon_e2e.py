@@ -25,7 +25,8 @@ from .helpers import dagster_dev, graphql, link_real_landing, wait_for
 
 ASSETS = [
     "raw_schedule", "raw_player_boxscores", "raw_team_boxscores", "raw_prop_lines", "team_game_summary",
-    "player_game_summary", "ml_feature_store", "player_prop_predictions", "prediction_results",
+    "player_game_summary", "upcoming_player_game_context", "ml_feature_store", "player_prop_predictions",
+    "prediction_results", "system_daily_performance",
 ]
 WEEK = date_range(dt.date(2024, 11, 1), dt.date(2024, 11, 7))
 
@@ -124,7 +125,7 @@ def test_landing_sensor_then_a_week_backfill_through_graphql(tmp_path):
             lambda: (
                 b := graphql(port, BACKFILL, {"id": launched["backfillId"]})["data"]["partitionBackfillOrError"]
             )["status"] not in ("REQUESTED", "CANCELING", "FAILING") and b,
-            timeout=100,
+            timeout=240,
             interval=2,
         )
         backfill_seconds = time.monotonic() - backfill_started

@@ -65,7 +65,7 @@ def test_ui_shows_every_asset_with_its_lineage(dagster_dev_port):
     assert edges == EXPECTED_EDGES
     policies = {n["assetKey"]["path"][-1]: n["internalFreshnessPolicy"]["__typename"] for n in nodes}
     assert policies["raw_prop_lines"] == "TimeWindowFreshnessPolicy"
-    assert policies["player_prop_predictions"] == "CronFreshnessPolicy" and len(policies) == 9
+    assert policies["player_prop_predictions"] == "CronFreshnessPolicy" and len(policies) == len(names)
     conditions = {n["assetKey"]["path"][-1]: (n["automationCondition"] or {}).get("label") for n in nodes}
     assert conditions["ml_feature_store"] == "features_on_history_or_schedule"
     assert conditions["raw_team_boxscores"] is None  # raw assets run from the landing sensor

@@ -44,7 +44,8 @@ def test_every_asset_has_its_deadline_pool_and_retry_policy(tmp_path):
         assert op.retry_policy.backoff == dg.Backoff.EXPONENTIAL and op.retry_policy.jitter == dg.Jitter.PLUS_MINUS
     conditions = {k: n.automation_condition for k, n in nodes.items() if n.automation_condition}
     assert set(conditions) == {
-        "team_game_summary", "player_game_summary", "ml_feature_store", "player_prop_predictions", "prediction_results"
+        "team_game_summary", "player_game_summary", "upcoming_player_game_context", "ml_feature_store",
+        "points_model", "player_prop_predictions", "prediction_results", "system_daily_performance",
     }
 
 
