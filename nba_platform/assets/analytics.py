@@ -15,14 +15,6 @@ from nba_platform.transforms.lines import lines_by_game
         "analytics",
         "Team-game: possessions, pace, offensive/defensive rating, result; rebuilt from player rows "
         "(flagged) when the team row is missing.",
-        extra_checks=[
-            dg.AssetCheckSpec(
-                "team_points_match_players",
-                asset="team_game_summary",
-                blocking=False,
-                description="team points = sum of player points (WARN: replay logs hold ~90% of players)",
-            )
-        ],
     )
 )
 def team_game_summary(
@@ -32,14 +24,11 @@ def team_game_summary(
     raw_player_boxscores: pl.DataFrame,
 ):
     frame = analytics.team_game_summary(raw_team_boxscores, raw_schedule, raw_player_boxscores)
-    players = analytics.player_game_summary(raw_player_boxscores, frame)
-    mismatched = quality.team_points_mismatch(frame, players)
     yield from emit(
         context,
         "team_game_summary",
         frame,
         {"games": frame["game_id"].n_unique(), "rebuilt_from_players": int(frame["rebuilt_from_players"].sum())},
-        checks=[count_check("team_game_summary", "team_points_match_players", mismatched, blocking_failure=False)],
     )
 
 
@@ -56,7 +45,13 @@ def team_game_summary(
                 asset="player_game_summary",
                 blocking=True,
                 description="as many rows as raw player box-score rows",
-            )
+            ),
+            dg.AssetCheckSpec(
+                "players_add_up_to_team_points",
+                asset="player_game_summary",
+                blocking=False,
+                description="sum of player points = team points (WARN: replay logs hold ~90% of players)",
+            ),
         ],
     )
 )
@@ -81,6 +76,12 @@ def player_game_summary(
                 "one_row_per_player_who_played",
                 abs(frame.height - raw_player_boxscores.height),
                 raw_rows=raw_player_boxscores.height,
-            )
+            ),
+            count_check(
+                "player_game_summary",
+                "players_add_up_to_team_points",
+                quality.team_points_mismatch(team_game_summary, frame),
+                blocking_failure=False,
+            ),
         ],
     )
