@@ -272,8 +272,9 @@ def build_results(
     extra = _on(schemas.conform(predictions, "player_prop_predictions"), game_date).select(
         "game_id", "player_id", "system_id", "team_abbr", "opponent_team_abbr", "over_price", "under_price", "confidence"
     )
+    # Bucketed as published (3 decimals): a pick shown with confidence 0.4 is in the 0.40+ bucket.
     rows = results.join(extra, on=["game_id", "player_id", "system_id"], how="left").with_columns(
-        confidence=pl.coalesce("confidence", (2 * pl.col("p_over") - 1).abs())
+        confidence=pl.coalesce("confidence", (2 * pl.col("p_over") - 1).abs()).round(3)
     )
     published = rows.filter(pl.col("system_id") == PUBLISHED_SYSTEM)
     picks = published.filter(pl.col("recommendation").is_in(["OVER", "UNDER"]))
@@ -538,9 +539,8 @@ def build_players(
     res = _season_to(schemas.conform(results, "prediction_results"), game_date)
     preds = _on(schemas.conform(predictions, "player_prop_predictions"), game_date)
     lookups = list(only) if only is not None else players_on(game_date, pgs, res)
-    wanted = pl.Series(lookups, dtype=pl.String)
-    pgs = pgs.filter(pl.col("player_lookup").is_in(wanted))
-    res = res.filter(pl.col("player_lookup").is_in(wanted))
+    pgs = pgs.filter(pl.col("player_lookup").is_in(lookups))
+    res = res.filter(pl.col("player_lookup").is_in(lookups))
     published = res.filter(pl.col("system_id") == PUBLISHED_SYSTEM)
     logs, splits = _game_logs(pgs, published), _splits(pgs)
     records: dict[str, list[dict[str, Any]]] = {}

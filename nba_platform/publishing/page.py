@@ -14,7 +14,8 @@ from nba_platform.publishing.status import STALE_STATES
 # Break-even hit rate at -110 prices: 110 / 210.
 BREAK_EVEN = 110 / 210
 
-# (header, type, value of a tonight player entry, display text). Type "num" sorts numerically.
+# The table's columns: (header, type). "num" columns sort by their cells' data-value numerically,
+# blanks last; "text" columns sort by their text, case-insensitively.
 COLUMNS: list[tuple[str, str]] = [
     ("Player", "text"),
     ("Team", "text"),
