@@ -112,6 +112,7 @@ def _fmt(value: Any, digits: int = 1, signed: bool = False) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, int | float):
+        value = round(value, digits) or 0.0  # no "-0.0"
         return f"{value:+.{digits}f}" if signed else f"{value:.{digits}f}"
     return str(value)
 
