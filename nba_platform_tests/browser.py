@@ -95,13 +95,10 @@ def serve_folder(folder: Path) -> Iterator[str]:
 class Page:
     """One page target over CDP: commands in order, events recorded as they arrive."""
 
-    def __init__(self, ws_url: str):
-        self.ws = connect(ws_url, max_size=None, open_timeout=10)
+    def __init__(self, ws):
+        self.ws = ws
         self.next_id = 0
         self.events: list[dict[str, Any]] = []
-
-    def close(self) -> None:
-        self.ws.close()
 
     def _receive(self, timeout: float) -> dict[str, Any]:
         message = json.loads(self.ws.recv(timeout=timeout))
@@ -189,7 +186,6 @@ def headless_chromium() -> Iterator[Page]:
         stderr=subprocess.STDOUT,
         start_new_session=True,  # its own process group: its helpers stop with it
     )
-    page = None
     try:
         active = profile / "DevToolsActivePort"
         deadline = time.monotonic() + 30
@@ -200,13 +196,13 @@ def headless_chromium() -> Iterator[Page]:
             time.sleep(0.05)
         port = int(active.read_text().splitlines()[0])
         targets = httpx.get(f"http://127.0.0.1:{port}/json/list", timeout=10).json()
-        page = Page(next(t["webSocketDebuggerUrl"] for t in targets if t["type"] == "page"))
-        for domain in ("Page", "Runtime", "Log", "Network"):
-            page.send(f"{domain}.enable")
-        yield page
+        url = next(t["webSocketDebuggerUrl"] for t in targets if t["type"] == "page")
+        with connect(url, max_size=None, open_timeout=10) as ws:
+            page = Page(ws)
+            for domain in ("Page", "Runtime", "Log", "Network"):
+                page.send(f"{domain}.enable")
+            yield page
     finally:
-        if page is not None:
-            page.close()
         _stop(proc, group=True)
         log.close()
         shutil.rmtree(profile, ignore_errors=True)
