@@ -105,6 +105,8 @@ def _print_exports(game_date: dt.date, warehouse: str) -> None:
         elif doc["document"] == "players_index":
             detail = f"  {len(doc['players'])} player documents in players/"
         print(f"  {rel:<28} {len(data):>8} bytes  status {doc['status']['state']}{detail}")
+        if doc["document"] == "tonight" and doc["status"]["reasons"]:
+            print(f"  {'':<28} {'':>8}        ({'; '.join(doc['status']['reasons'])})")
     page = docs.page_path(game_date)
     print(f"  {page:<28} open {publisher.describe(page)} in a browser")
 
