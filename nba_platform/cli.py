@@ -16,7 +16,7 @@ from pathlib import Path
 import polars as pl
 
 from nba_platform.models import ENSEMBLE
-from nba_platform.resources import default_warehouse_path, platform_home
+from nba_platform.resources import default_publish_location, default_warehouse_path, platform_home
 from nba_platform.runner import ChunkReport, RunFailed, materialize_range, read_table
 
 DEMO_SEASON = "2025-26"
@@ -83,6 +83,34 @@ def _print_picks(game_date: dt.date, warehouse: str) -> None:
         print(table if table.height else "(no OVER/UNDER picks)")
 
 
+def _print_exports(game_date: dt.date, warehouse: str) -> None:
+    """Where the date's exports and page are, with their sizes (read back through the publisher)."""
+    import json as _json
+
+    from nba_platform.publishing import documents as docs
+    from nba_platform.publishing.publisher import open_publisher
+
+    location = default_publish_location(warehouse)
+    publisher = open_publisher(location)
+    print(f"\nExports for {game_date} in {location}:")
+    for rel in (docs.tonight_path(game_date), docs.results_path(game_date), docs.SYSTEMS_PATH, docs.PLAYERS_INDEX_PATH):
+        data = publisher.read_bytes(rel)
+        if data is None:
+            print(f"  {rel:<28} missing")
+            continue
+        doc = _json.loads(data)
+        detail = ""
+        if doc["document"] == "tonight":
+            detail = f"  {doc['summary']['games']} games, {doc['summary']['players']} players"
+        elif doc["document"] == "players_index":
+            detail = f"  {len(doc['players'])} player documents in players/"
+        print(f"  {rel:<28} {len(data):>8} bytes  status {doc['status']['state']}{detail}")
+        if doc["document"] == "tonight" and doc["status"]["reasons"]:
+            print(f"  {'':<28} {'':>8}        ({'; '.join(doc['status']['reasons'])})")
+    page = docs.page_path(game_date)
+    print(f"  {page:<28} open {publisher.describe(page)} in a browser")
+
+
 def cmd_simulate(args: argparse.Namespace) -> int:
     from nba_platform.sources.simulated import simulate
 
@@ -127,6 +155,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"materializing every asset for {summary.first_date}..{tonight} into {default_warehouse_path()}")
     materialize_range(summary.first_date, tonight, str(landing), on_chunk=_progress)
     _print_picks(tonight, default_warehouse_path())
+    _print_exports(tonight, default_warehouse_path())
     print(f"\ndemo done in {time.perf_counter() - began:.1f}s; open the UI with `make dev`")
     return 0
 

@@ -11,6 +11,8 @@ Deadlines (ET)
 | raw_player_boxscores, raw_team_boxscores    | last night's box scores landed by 04:00           | cron 04:00, since 22:00 |
 | team_game_summary, player_game_summary      | last night's games summarized by 06:00            | cron 06:00, since 22:00 |
 | prediction_results, system_daily_performance | last night's predictions graded by 06:00         | cron 06:00, since 22:00 |
+| exports_tonight, exports_page, exports_players | today's files published by 07:00                 | cron 07:00, since 00:00 |
+| exports_results, exports_systems            | last night's results and records by 07:00         | cron 07:00, since 22:00 |
 | upcoming_player_game_context, ml_feature_store | today's players and features built by 06:00   | cron 06:00, since 00:00 |
 | points_model (weekly)                       | this week's model trained by Monday 05:00         | cron Mon 05:00, since 7 d |
 | player_prop_predictions                     | today's predictions by 07:00                      | cron 07:00, since 00:00 |
@@ -102,6 +104,12 @@ FRESHNESS: dict[str, Freshness] = {
     "player_prop_predictions": Freshness(_by(7, 0), "today's predictions by 07:00 ET", games_on=(0,)),
     "prediction_results": Freshness(_by(6, 22), "last night's predictions graded by 06:00 ET", games_on=(-1,)),
     "system_daily_performance": Freshness(_by(6, 22), "last night's system records by 06:00 ET", games_on=(-1,)),
+    # Published files: tonight's picks and page for today, results and records for last night.
+    "exports_tonight": Freshness(_by(7, 0), "tonight's picks published by 07:00 ET", games_on=(0,)),
+    "exports_page": Freshness(_by(7, 0), "tonight's page published by 07:00 ET", games_on=(0,)),
+    "exports_players": Freshness(_by(7, 0), "player pages published by 07:00 ET", games_on=(0,)),
+    "exports_results": Freshness(_by(7, 22), "last night's results published by 07:00 ET", games_on=(-1,)),
+    "exports_systems": Freshness(_by(7, 22), "system records published by 07:00 ET", games_on=(-1,)),
 }
 
 
@@ -197,6 +205,18 @@ POINTS_MODEL = (
     & ~AC.in_progress()
 ).with_label("weekly_model_monday_04:30")
 
+# Exports (files for the website): the date's export whenever a same-date input updates. Their
+# season-to-date windows (results, records, player logs over 366 days) have holes, so only the
+# same-date inputs are required; a missing result makes the document say "pending", never stale.
+WINDOWED = dg.AssetSelection.assets("prediction_results", "system_daily_performance")
+EXPORTS = (
+    AC.any_deps_updated().since_last_handled()
+    & ~AC.any_deps_missing().ignore(HISTORY | OPTIONAL | WINDOWED)
+    & INPUTS_NOT_BLOCKED
+    & ~AC.any_deps_in_progress()
+    & ~AC.in_progress()
+).with_label("exports_on_inputs")
+
 AUTOMATION: dict[str, dg.AutomationCondition] = {
     "team_game_summary": ON_INPUTS,
     "player_game_summary": ON_INPUTS,
@@ -208,6 +228,7 @@ AUTOMATION: dict[str, dg.AutomationCondition] = {
     # Grading waits for the date's box score (player_game_summary) and runs with it.
     "prediction_results": ON_INPUTS,
     "system_daily_performance": ON_INPUTS,
+    **{name: EXPORTS for name in ("exports_tonight", "exports_results", "exports_players", "exports_systems", "exports_page")},
 }
 
 AUTOMATION_SENSOR_INTERVAL_SECONDS = 30

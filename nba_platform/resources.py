@@ -1,4 +1,5 @@
-"""Resources for the current environment: the warehouse IO manager, the landing zone, the alert notifier.
+"""Resources for the current environment: the warehouse IO manager, the landing zone, the publish
+location and the alert notifier.
 
 The embedded default keeps everything under ``$NBA_PLATFORM_HOME`` (default ``./.nba_platform``):
 ``warehouse.duckdb`` and ``landing/``. ``NBA_LANDING_DIR`` points the landing zone elsewhere
@@ -19,6 +20,7 @@ from dagster_duckdb_polars import DuckDBPolarsTypeHandler
 
 from nba_platform.alerts import AlertNotifier
 from nba_platform.landing import LandingZone, open_landing
+from nba_platform.publishing.publisher import Publisher, open_publisher
 
 
 def platform_home() -> Path:
@@ -31,6 +33,12 @@ def default_landing_dir() -> str:
 
 def default_warehouse_path() -> str:
     return os.environ.get("NBA_WAREHOUSE_PATH", str(platform_home() / "warehouse.duckdb"))
+
+
+def default_publish_location(warehouse_path: str | None = None) -> str:
+    """``NBA_PUBLISH_DIR`` (a folder or ``gs://bucket/prefix``), else ``publish/`` beside the warehouse
+    (``$NBA_PLATFORM_HOME/publish`` by default; a test's or an evaluation's own warehouse keeps its own)."""
+    return os.environ.get("NBA_PUBLISH_DIR") or str(Path(warehouse_path or default_warehouse_path()).parent / "publish")
 
 
 class PolarsTableHandler(DuckDBPolarsTypeHandler):
@@ -85,6 +93,15 @@ class LandingResource(dg.ConfigurableResource):
         return open_landing(self.root)
 
 
+class PublisherResource(dg.ConfigurableResource):
+    """Where exports are published: a local folder (the embedded default) or ``gs://bucket/prefix``."""
+
+    location: str
+
+    def publisher(self) -> Publisher:
+        return open_publisher(self.location)
+
+
 def local_resources(landing_dir: str | None = None, warehouse_path: str | None = None) -> dict[str, object]:
     warehouse = warehouse_path or default_warehouse_path()
     return {
@@ -94,4 +111,5 @@ def local_resources(landing_dir: str | None = None, warehouse_path: str | None =
         "landing": LandingResource(root=landing_dir or default_landing_dir()),
         # Channels come from NBA_ALERT_SLACK_WEBHOOK_URL / NBA_ALERT_WEBHOOK_URL at send time.
         "alerts": AlertNotifier(),
+        "publisher": PublisherResource(location=default_publish_location(warehouse)),
     }

@@ -25,6 +25,7 @@ def _isolated_home(tmp_path, monkeypatch):
     monkeypatch.setenv("NBA_PLATFORM_HOME", str(tmp_path / "home"))
     monkeypatch.delenv("NBA_LANDING_DIR", raising=False)
     monkeypatch.delenv("NBA_WAREHOUSE_PATH", raising=False)
+    monkeypatch.delenv("NBA_PUBLISH_DIR", raising=False)
 
 
 @pytest.fixture

@@ -46,7 +46,9 @@ class GameDay:
         for asset in assets:
             self.instance.report_runless_asset_event(dg.AssetMaterialization(asset_key=asset, partition=partition))
 
-    def tick(self, when: dt.datetime) -> dict[str, list[str]]:
+    def tick(self, when: dt.datetime, exports: bool = False) -> dict[str, list[str]]:
+        """What the tick requests; the publishing exports (which follow every update, see
+        test_exports_follow_predictions_and_grading) are left out unless `exports`."""
         result = dg.evaluate_automation_conditions(
             defs=self.defs, instance=self.instance, cursor=self.cursor, evaluation_time=when
         )
@@ -54,7 +56,7 @@ class GameDay:
         return {
             r.key.to_user_string(): sorted(result.get_requested_partitions(r.key))
             for r in result.results
-            if r.true_subset.size
+            if r.true_subset.size and (exports or not r.key.to_user_string().startswith("exports_"))
         }
 
     def run(self, requested: dict[str, list[str]]) -> None:
@@ -216,3 +218,24 @@ def test_a_failed_blocking_check_on_an_input_holds_its_consumers(game_day, tmp_p
                           instance=game_day.instance).success
     # Team rows are rebuilt from player rows when missing, so both summaries read the player file.
     assert game_day.tick(et(today, 1, 10)) == on(day, "team_game_summary", "player_game_summary")
+
+
+def test_exports_follow_predictions_and_grading(game_day):
+    last_night, today = "2024-11-01", "2024-11-02"
+    game_day.land("2024-10-31", *EVERY_ASSET)
+    game_day.land("2024-10-28", "points_model")
+    game_day.land(last_night, "raw_schedule", *TODAY_CHAIN)
+    game_day.land(today, "raw_schedule", *TODAY_CHAIN)
+    game_day.tick(et(today, 0, 0), exports=True)
+    # Today's predictions updated (a line moved): tonight's picks and page are published again.
+    game_day.land(today, "player_prop_predictions")
+    requested = game_day.tick(et(today, 15, 0), exports=True)
+    assert requested["exports_tonight"] == [today]
+    game_day.run(requested)
+    assert game_day.tick(et(today, 15, 1), exports=True) == {}  # the page also needs today's system records
+    # Last night's grading lands: its results document is published.
+    game_day.land(last_night, "prediction_results", "system_daily_performance")
+    requested = game_day.tick(et(today, 15, 5), exports=True)
+    assert requested["exports_results"] == [last_night]
+    assert requested["exports_systems"] == [last_night, today]  # records to date, for both documents
+    assert requested["exports_page"] == [today]  # tonight's file and today's records exist now

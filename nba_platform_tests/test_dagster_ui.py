@@ -34,7 +34,23 @@ EXPECTED_EDGES = {
     ("system_daily_performance", "prediction_results"),
     ("prediction_results", "player_prop_predictions"),
     ("prediction_results", "player_game_summary"),
+    ("exports_tonight", "player_prop_predictions"),
+    ("exports_tonight", "ml_feature_store"),
+    ("exports_tonight", "raw_schedule"),
+    ("exports_results", "prediction_results"),
+    ("exports_results", "player_prop_predictions"),
+    ("exports_players", "player_game_summary"),
+    ("exports_players", "prediction_results"),
+    ("exports_players", "player_prop_predictions"),
+    ("exports_systems", "system_daily_performance"),
+    ("exports_page", "exports_tonight"),
+    ("exports_page", "exports_systems"),
+    ("exports_page", "player_prop_predictions"),
+    ("exports_page", "ml_feature_store"),
+    ("exports_page", "raw_schedule"),
+    ("exports_page", "system_daily_performance"),
 }
+PUBLISHING = {"exports_tonight", "exports_results", "exports_players", "exports_systems", "exports_page"}
 
 
 @pytest.fixture
@@ -59,8 +75,9 @@ def test_ui_shows_every_asset_with_its_lineage(dagster_dev_port):
     assert names == {
         "raw_schedule", "raw_player_boxscores", "raw_team_boxscores", "raw_prop_lines", "team_game_summary",
         "player_game_summary", "upcoming_player_game_context", "ml_feature_store",
-        "points_model", "system_daily_performance", "player_prop_predictions", "prediction_results",
+        "points_model", "system_daily_performance", "player_prop_predictions", "prediction_results", *PUBLISHING,
     }
+    assert {n["assetKey"]["path"][-1] for n in nodes if n["groupName"] == "publishing"} == PUBLISHING
     edges = {(n["assetKey"]["path"][-1], d["path"][-1]) for n in nodes for d in n["dependencyKeys"]}
     assert edges == EXPECTED_EDGES
     policies = {n["assetKey"]["path"][-1]: n["internalFreshnessPolicy"]["__typename"] for n in nodes}
