@@ -125,7 +125,7 @@ def test_landing_sensor_then_a_week_backfill_through_graphql(tmp_path):
             lambda: (
                 b := graphql(port, BACKFILL, {"id": launched["backfillId"]})["data"]["partitionBackfillOrError"]
             )["status"] not in ("REQUESTED", "CANCELING", "FAILING") and b,
-            timeout=240,
+            timeout=480,
             interval=2,
         )
         backfill_seconds = time.monotonic() - backfill_started
