@@ -62,7 +62,7 @@ def test_landing_sensor_then_a_week_backfill_through_graphql(tmp_path):
         env[name] = ""  # no alert channel: nothing leaves the machine
     began = time.monotonic()
     with dagster_dev(tmp_path, env) as port:
-        wait_for("code location loaded", lambda: _asset_node(port, "raw_team_boxscores", "2024-11-01"), 60)
+        wait_for("code location loaded", lambda: _asset_node(port, "raw_team_boxscores", "2024-11-01"), 120)
 
         # 1. Drop a real team box-score file: the landing sensor materializes its partition.
         rel = lz.team_boxscores_path("2024-11-01")
@@ -71,7 +71,7 @@ def test_landing_sensor_then_a_week_backfill_through_graphql(tmp_path):
         node = wait_for(
             "raw_team_boxscores[2024-11-01] materialized by the landing sensor",
             lambda: (n := _asset_node(port, "raw_team_boxscores", "2024-11-01")).get("assetMaterializations") and n,
-            timeout=60,
+            timeout=120,
         )
         sensor_latency = time.monotonic() - dropped
         run_id = node["assetMaterializations"][0]["runId"]
@@ -79,7 +79,7 @@ def test_landing_sensor_then_a_week_backfill_through_graphql(tmp_path):
             "the landing sensor's run finished",
             lambda: (r := graphql(port, RUN, {"id": run_id})["data"]["runOrError"])["status"]
             not in ("QUEUED", "STARTING", "STARTED") and r,
-            timeout=30,
+            timeout=120,
         )
         assert run["status"] == "SUCCESS"  # its blocking checks passed too
         assert {"key": "nba_platform/trigger", "value": "landing_zone_sensor"} in run["tags"]
@@ -118,7 +118,7 @@ def test_landing_sensor_then_a_week_backfill_through_graphql(tmp_path):
             "freshness state of raw_team_boxscores in the UI",
             lambda: _asset_node(port, "raw_team_boxscores", "2024-11-01")["freshnessStatusInfo"]["freshnessStatus"]
             == "HEALTHY",
-            timeout=60,
+            timeout=120,
         )
         backfill = wait_for(
             "the week's backfill finished",
