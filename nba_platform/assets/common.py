@@ -10,12 +10,17 @@ import dagster as dg
 import polars as pl
 
 from nba_platform import schemas
+from nba_platform.environment import is_prod
 from nba_platform.partitions import game_date_partitions
 from nba_platform.transforms import quality
 
 # Single-run backfills and window mappings over missing partitions are beta in Dagster 1.13; we
 # rely on them on purpose (DESIGN section 8 verified both), so their warnings are noise here.
 warnings.filterwarnings("ignore", category=dg.BetaWarning)
+
+# Steps that write the warehouse share one pool: its limit (instance settings) bounds parallel writers,
+# DuckDB's single writer locally and concurrent BigQuery DML/load jobs in production.
+WAREHOUSE_POOL = "warehouse"
 
 # Required (never null) columns per table beyond its key.
 REQUIRED: dict[str, tuple[str, ...]] = {
@@ -60,7 +65,8 @@ def table_asset_kwargs(
             ),
             *(extra_checks or []),
         ],
-        "kinds": {"polars", "duckdb"},
+        "kinds": {"polars", "bigquery" if is_prod() else "duckdb"},
+        "pool": WAREHOUSE_POOL,
     }
 
 
