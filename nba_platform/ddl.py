@@ -119,6 +119,46 @@ COLUMN_DESCRIPTIONS: dict[str, str] = {
     "hit_rate": "hits / (hits + misses)",
     "roi": "profit_units / picks",
     "brier": "Brier score of p_over on lined, graded rows",
+    "season_id": "season id (source)",
+    "team_name": "team name (source)",
+    "matchup": "e.g. 'BOS vs. NYK' (home) or 'BOS @ NYK' (away)",
+    "wl": "W or L",
+    "fantasy_pts": "fantasy points (source)",
+    "game_status_text": "status as the schedule shows it",
+    "home_team_id": "home team id",
+    "home_team_abbr": "home team tricode",
+    "home_team_name": "home team nickname",
+    "away_team_id": "away team id",
+    "away_team_abbr": "away team tricode",
+    "away_team_name": "away team nickname",
+    "home_score": "home points (final games)",
+    "away_score": "away points (final games)",
+    "is_neutral": "neutral-site game",
+    "home_team": "home team as The Odds API names it",
+    "away_team": "away team as The Odds API names it",
+    "market_last_update_utc": "when the book last updated the market (UTC)",
+    "opponent_team_id": "opponent team id",
+    "opponent_points": "points allowed",
+    "won": "won the game",
+    "margin": "points minus opponent points",
+    "starter": "started the game (null: the source does not say)",
+    "games_last_7_days": "games played in the 7 days before",
+    "minutes_last_7_days": "minutes played in the 7 days before",
+    "games_last_14_days": "games played in the 14 days before",
+    "minutes_last_14_days": "minutes played in the 14 days before",
+    "team_days_rest": "days since the team's previous game",
+    "opponent_days_rest": "days since the opponent's previous game",
+    "league_pace": "league pace over the last 30 days",
+    "league_def_rating": "league defensive rating over the last 30 days",
+    "points_line_open": "consensus of each book's first pre-tip line",
+    "predictions": "predictions made",
+    "graded": "predictions graded",
+    "picks": "OVER/UNDER picks",
+    "hits": "picks that won",
+    "misses": "picks that lost",
+    "pushes": "picks pushed",
+    "voids": "picks voided (did not play)",
+    "brier_rows": "rows in the Brier score",
     "dataset_name": "dataset of the written table",
     "table_name": "written table",
     "row_count": "rows written for the date",
@@ -127,9 +167,21 @@ COLUMN_DESCRIPTIONS: dict[str, str] = {
 }
 
 
+# Box-score counts and rates, as stats.nba.com names them.
+_BOX = {
+    "fgm": "field goals made", "fga": "field goals attempted", "fg_pct": "field goal percentage",
+    "fg3m": "three-pointers made", "fg3a": "three-pointers attempted", "fg3_pct": "three-point percentage",
+    "ftm": "free throws made", "fta": "free throws attempted", "ft_pct": "free throw percentage",
+    "oreb": "offensive rebounds", "dreb": "defensive rebounds", "reb": "rebounds", "ast": "assists",
+    "stl": "steals", "blk": "blocks", "tov": "turnovers", "pf": "personal fouls", "plus_minus": "plus-minus",
+}
+
+
 def column_description(name: str) -> str | None:
     if name in COLUMN_DESCRIPTIONS:
         return COLUMN_DESCRIPTIONS[name]
+    if name in _BOX:
+        return _BOX[name]
     if name.startswith("q_") and name[2:] in schemas.FEATURE_COLUMNS:
         return f"quality flag of {name[2:]}: computed, fallback, default or missing"
     if name in schemas.FEATURE_COLUMNS:

@@ -2,20 +2,20 @@
 CREATE TABLE IF NOT EXISTS `predictions.system_daily_performance` (
   game_date DATE OPTIONS (description = "ET calendar date of the game (partition column)"),
   system_id STRING OPTIONS (description = "prediction system"),
-  predictions INT64,
-  graded INT64,
+  predictions INT64 OPTIONS (description = "predictions made"),
+  graded INT64 OPTIONS (description = "predictions graded"),
   mae FLOAT64 OPTIONS (description = "mean absolute error over graded predictions"),
   bias FLOAT64 OPTIONS (description = "mean of predicted minus actual"),
-  picks INT64,
-  hits INT64,
-  misses INT64,
-  pushes INT64,
-  voids INT64,
+  picks INT64 OPTIONS (description = "OVER/UNDER picks"),
+  hits INT64 OPTIONS (description = "picks that won"),
+  misses INT64 OPTIONS (description = "picks that lost"),
+  pushes INT64 OPTIONS (description = "picks pushed"),
+  voids INT64 OPTIONS (description = "picks voided (did not play)"),
   hit_rate FLOAT64 OPTIONS (description = "hits / (hits + misses)"),
   profit_units FLOAT64 OPTIONS (description = "profit at the real price, 1 unit staked per pick"),
   roi FLOAT64 OPTIONS (description = "profit_units / picks"),
   brier FLOAT64 OPTIONS (description = "Brier score of p_over on lined, graded rows"),
-  brier_rows INT64
+  brier_rows INT64 OPTIONS (description = "rows in the Brier score")
 )
 PARTITION BY game_date
 CLUSTER BY system_id
