@@ -1,6 +1,6 @@
 -- BigQuery cost per day of the platform's jobs (every job it starts carries the label app=nba_platform),
 -- from INFORMATION_SCHEMA.JOBS_BY_PROJECT. Replace `region-us` with the datasets' location
--- (NBA_BQ_LOCATION). Parameters: @start_date, @end_date (DATE, inclusive, UTC days), @usd_per_tib
+-- (NBA_BQ_LOCATION). Query parameters start_date, end_date (DATE, inclusive, UTC days), usd_per_tib
 -- (on-demand price per TiB billed; check the current price list). Filters on creation_time, the view's
 -- partition column.
 --   bq query --use_legacy_sql=false --parameter=start_date:DATE:2025-11-01 --parameter=end_date:DATE:2025-11-30 \

@@ -1,7 +1,7 @@
 -- Freshness of each table: its last write, the latest game date it holds rows for, and the hours since
 -- it was last written. Every table of the warehouse is listed, including one that was never written.
 -- Source: monitoring.materialization_log (written by the BigQuery IO manager on every materialization).
--- Parameter: @since (DATE): look at game dates from here on (filters on the partition column).
+-- Query parameter since (DATE): look at game dates from here on (filters on the partition column).
 --   bq query --use_legacy_sql=false --parameter=since:DATE:2025-10-01 < sql/monitoring/freshness.sql
 WITH expected AS (
   SELECT table_name
