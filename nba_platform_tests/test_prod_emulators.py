@@ -24,7 +24,6 @@ from sqlglot import exp
 from nba_platform import ddl, schemas
 from nba_platform import landing as lz
 from nba_platform.bigquery_io import (
-    BigQueryWarehouseIOManager,
     JobLimits,
     init_warehouse,
     make_bigquery_client,
