@@ -24,7 +24,7 @@ lint: install
 	$(VENV)/bin/ruff check .
 
 test: lint
-	$(PY) -m pytest -n 2 -q
+	$(PY) -m pytest -n 2 --dist loadgroup -q
 
 dev: install
 	mkdir -p $(DAGSTER_HOME)

@@ -29,6 +29,7 @@ from nba_platform.bigquery_io import (
     make_bigquery_client,
     run_query,
 )
+from nba_platform.cli import main
 from nba_platform.environment import ProdSettings
 from nba_platform.partitions import game_date_partitions
 from nba_platform.resources import prod_resources
@@ -38,6 +39,10 @@ from nba_platform.sources.simulated import simulate
 from .emulators import bigquery_emulator, storage_emulator
 
 MONITORING = Path(__file__).resolve().parents[1] / "sql" / "monitoring"
+
+# One xdist worker runs this module (`make test` uses --dist loadgroup): the emulators and the two graph runs
+# are module fixtures, which would otherwise be set up once per worker.
+pytestmark = pytest.mark.xdist_group("prod_emulators")
 
 PROJECT = "nba-test"
 LIMITS = JobLimits(maximum_bytes_billed=512 * 1024**2, timeout_s=120)
@@ -352,16 +357,6 @@ def test_model_bundles_are_pickled_on_gcs_per_week(graph_runs):
     assert names == [f"{prefix}/points_model/2025-10-20", f"{prefix}/points_model/2025-10-27"]
 
 
-def test_rerunning_a_range_in_prod_leaves_no_duplicates(graph_runs):
-    settings, client = graph_runs["settings"], graph_runs["client"]
-    before = {t: _by_key(_read(client, t), t) for t in schemas.TABLES}
-    with dg.instance_for_test() as instance:
-        materialize_range(dt.date(2025, 10, 26), graph_runs["end"], settings.landing_url, chunk_days=4,
-                          instance=instance, resources=prod_resources(settings))
-    for table in schemas.TABLES:
-        assert _by_key(_read(client, table), table).equals(before[table]), table
-
-
 def test_monitoring_queries_run_on_the_materialization_log(graph_runs):
     client, start, end = graph_runs["client"], graph_runs["start"], graph_runs["end"]
     log = _read(client, "materialization_log")
@@ -382,3 +377,33 @@ def test_monitoring_queries_run_on_the_materialization_log(graph_runs):
     assert set(freshness["table_name"]) == set(schemas.TABLES)
     assert freshness["last_written_at"].null_count() == 0
     assert freshness.filter(pl.col("table_name") == "player_prop_predictions")["latest_game_date_with_rows"][0] == end
+
+
+def _prod_env(monkeypatch, settings: ProdSettings) -> None:
+    monkeypatch.setenv("NBA_PLATFORM_ENV", "prod")
+    monkeypatch.setenv("NBA_GCP_PROJECT", settings.project)
+    monkeypatch.setenv("NBA_LANDING_DIR", settings.landing_url)
+    monkeypatch.setenv("NBA_MODELS_GCS", settings.models_url)
+    monkeypatch.setenv("NBA_BQ_DATASET_PREFIX", settings.dataset_prefix)
+    monkeypatch.setenv("NBA_BQ_MAX_BYTES_BILLED", str(LIMITS.maximum_bytes_billed))
+    monkeypatch.setenv("NBA_BQ_JOB_TIMEOUT_S", str(LIMITS.timeout_s))
+
+
+def test_cli_bq_init_creates_the_warehouse_from_the_environment(emulators, bq, monkeypatch, capsys):
+    _prod_env(monkeypatch, _settings("cli_"))
+    assert main(["bq-init"]) == 0
+    out = capsys.readouterr().out
+    assert "datasets in nba-test (US): cli_raw, cli_analytics, cli_precompute, cli_predictions, cli_monitoring" in out
+    assert "tables (12):" in out and "columns added: none" in out
+    assert bq.get_table(f"{PROJECT}.cli_predictions.player_prop_predictions").time_partitioning.field == "game_date"
+
+
+def test_rerunning_a_range_in_prod_from_the_cli_leaves_no_duplicates(graph_runs, monkeypatch, capsys):
+    """`NBA_PLATFORM_ENV=prod nba-platform backfill` over days already written, chunked differently."""
+    client = graph_runs["client"]
+    before = {t: _by_key(_read(client, t), t) for t in schemas.TABLES}
+    _prod_env(monkeypatch, graph_runs["settings"])
+    assert main(["backfill", "--start", "2025-10-26", "--end", graph_runs["end"].isoformat(), "--chunk-days", "2"]) == 0
+    assert f"into BigQuery project {PROJECT}" in capsys.readouterr().out
+    for table in schemas.TABLES:
+        assert _by_key(_read(client, table), table).equals(before[table]), table
