@@ -177,7 +177,7 @@ class BigQueryWarehouseClient(DbClient):
     def ensure_schema_exists(self, context, table_slice: TableSlice, connection: bigquery.Client) -> None:
         """Never creates anything: the table must exist (partitioned, clustered) from the DDL."""
         try:
-            connection.get_table(self.table_id(table_slice))
+            connection.get_table(self.table_id(table_slice), timeout=self.limits.timeout_s)
         except NotFound as exc:
             raise WarehouseError(
                 f"BigQuery table {self.table_id(table_slice)} does not exist: create the warehouse with "
