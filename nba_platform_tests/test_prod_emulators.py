@@ -399,11 +399,11 @@ def test_cli_bq_init_creates_the_warehouse_from_the_environment(emulators, bq, m
 
 
 def test_rerunning_a_range_in_prod_from_the_cli_leaves_no_duplicates(graph_runs, monkeypatch, capsys):
-    """`NBA_PLATFORM_ENV=prod nba-platform backfill` over days already written, chunked differently."""
+    """`NBA_PLATFORM_ENV=prod nba-platform backfill` over the last days again (a run of its own range)."""
     client = graph_runs["client"]
     before = {t: _by_key(_read(client, t), t) for t in schemas.TABLES}
     _prod_env(monkeypatch, graph_runs["settings"])
-    assert main(["backfill", "--start", "2025-10-26", "--end", graph_runs["end"].isoformat(), "--chunk-days", "2"]) == 0
+    assert main(["backfill", "--start", "2025-10-28", "--end", graph_runs["end"].isoformat()]) == 0
     assert f"into BigQuery project {PROJECT}" in capsys.readouterr().out
     for table in schemas.TABLES:
         assert _by_key(_read(client, table), table).equals(before[table]), table
