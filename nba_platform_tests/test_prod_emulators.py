@@ -265,6 +265,18 @@ def test_partition_writes_replace_rows_and_read_back_with_the_schema_dtypes(io_s
     assert sorted(log.select("game_date", "row_count").rows()) == [(D1, 2), (D1, 3), (D2, 1)]
 
 
+def test_an_off_day_loads_nothing_and_reads_back_as_the_typed_empty_table(io_settings, bq, emulators):
+    frames = {D1.isoformat(): schemas.empty("raw_schedule")}
+    emulators.take()
+    assert dg.materialize(_schedule_asset(frames), partition_key=D1.isoformat(), resources=prod_resources(io_settings)).success
+    jobs, _ = emulators.take()
+    loads = [j["resource"]["configuration"]["load"]["destinationTable"]["tableId"] for j in jobs if j["method"] != "query"]
+    assert loads == ["materialization_log"]  # no load of an empty frame; the table exists from the DDL
+    assert frames["read"].schema == schemas.RAW_SCHEDULE and frames["read"].height == 0
+    log = _read(bq, "materialization_log", io_settings.dataset_prefix)
+    assert log.select("game_date", "table_name", "row_count").rows() == [(D1, "raw_schedule", 0)]
+
+
 def test_rows_outside_the_partition_are_refused(io_settings):
     frames = {D1.isoformat(): _schedule_rows(D2, ["a"])}
     result = dg.materialize(_schedule_asset(frames)[:1], partition_key=D1.isoformat(),
@@ -292,7 +304,7 @@ def graph_runs(emulators, tmp_path_factory):
     root = tmp_path_factory.mktemp("prod")
     # Opening night to the next Wednesday: two model weeks; the last date is "tonight" (scheduled, lined).
     start, end = dt.date(2025, 10, 21), dt.date(2025, 10, 29)
-    summary = simulate(root / "landing", seed=11, teams=6, games_per_team=30, played_through=end - dt.timedelta(days=1))
+    summary = simulate(root / "landing", seed=11, teams=10, games_per_team=40, played_through=end - dt.timedelta(days=1))
     assert summary.first_date == start and end in summary.game_dates
     settings = _settings("")
     zone = lz.open_landing(settings.landing_url)
