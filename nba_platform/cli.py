@@ -1,4 +1,5 @@
-"""`nba-platform`: simulate a league, run the demo, scrape the live sources, backfill a range of dates."""
+"""`nba-platform`: simulate a league, run the demo, scrape the live sources, backfill a range of dates,
+create the production BigQuery warehouse (`bq-init`)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import polars as pl
 
+from nba_platform.environment import PlatformEnvError, ProdSettings
 from nba_platform.models import ENSEMBLE
 from nba_platform.resources import default_publish_location, default_warehouse_path, platform_home
 from nba_platform.runner import ChunkReport, RunFailed, materialize_range, read_table
@@ -124,14 +126,20 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
 
 def cmd_backfill(args: argparse.Namespace) -> int:
+    from nba_platform.environment import is_prod
+    from nba_platform.resources import prod_resources
+
     _quiet_dagster()
     landing = args.landing or os.environ.get("NBA_LANDING_DIR") or str(platform_home() / "landing")
-    if not Path(landing).is_dir():
+    if not landing.startswith("gs://") and not Path(landing).is_dir():
         print(f"landing folder {landing} does not exist", file=sys.stderr)
         return 2
-    print(f"backfill {args.start}..{args.end} from {landing} into {default_warehouse_path()}")
+    resources, target = None, default_warehouse_path()
+    if is_prod():  # NBA_PLATFORM_ENV=prod: BigQuery tables, bundles on GCS
+        resources, target = prod_resources(landing_dir=landing), f"BigQuery project {ProdSettings.from_env().project}"
+    print(f"backfill {args.start}..{args.end} from {landing} into {target}")
     began = time.perf_counter()
-    materialize_range(args.start, args.end, landing, chunk_days=args.chunk_days, on_chunk=_progress)
+    materialize_range(args.start, args.end, landing, chunk_days=args.chunk_days, on_chunk=_progress, resources=resources)
     print(f"done in {time.perf_counter() - began:.1f}s")
     return 0
 
@@ -215,6 +223,28 @@ def cmd_scrape(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bq_init(args: argparse.Namespace) -> int:
+    """Create the BigQuery datasets and tables from the generated DDL (idempotent; NBA_PLATFORM_ENV=prod settings)."""
+    from nba_platform.bigquery_io import JobLimits, init_warehouse, make_bigquery_client
+
+    settings = ProdSettings.from_env()
+    client = make_bigquery_client(settings.project, settings.location)
+    try:
+        report = init_warehouse(
+            client,
+            settings.project,
+            settings.location,
+            JobLimits(settings.maximum_bytes_billed, settings.job_timeout_s),
+            settings.dataset_prefix,
+        )
+    finally:
+        client.close()
+    print(f"datasets in {settings.project} ({settings.location}): {', '.join(report.datasets)}")
+    print(f"tables ({len(report.tables)}): {', '.join(t.split('.', 1)[1] for t in report.tables)}")
+    print(f"columns added: {', '.join(report.added_columns) or 'none'}")
+    return 0
+
+
 def _earliest_box_score_date(landing: str) -> dt.date | None:
     folders = sorted(p.name for p in (Path(landing) / "nba_stats" / "player_boxscores").glob("????-??-??"))
     return dt.date.fromisoformat(folders[0]) if folders else None
@@ -295,6 +325,9 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--json", action="store_true", help="print one JSON object")
     ev.set_defaults(func=cmd_evaluate)
 
+    bq = sub.add_parser("bq-init", help="create the BigQuery datasets and tables from sql/ddl (production settings)")
+    bq.set_defaults(func=cmd_bq_init)
+
     scrape = sub.add_parser("scrape", help="fetch the live sources for a date (or range) into the landing zone")
     scrape.add_argument("--date", type=_date, help="one ET game date")
     scrape.add_argument("--start", type=_date, help="first date of a range (past dates use historical odds)")
@@ -313,6 +346,9 @@ def main(argv: list[str] | None = None) -> int:
     except RunFailed as exc:
         print(f"nba-platform {args.command}: {exc}", file=sys.stderr)
         return 1
+    except PlatformEnvError as exc:
+        print(f"nba-platform {args.command}: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ from nba_platform import policies
 from nba_platform.alert_sensors import ALERT_SENSORS
 from nba_platform.assets import ALL_ASSETS, RAW_ASSETS
 from nba_platform.assets.models import points_model
-from nba_platform.resources import local_resources
+from nba_platform.resources import resources_for_env
 from nba_platform.schedules import SCRAPE_SCHEDULES
 from nba_platform.scrape.jobs import SCRAPE_JOBS
 from nba_platform.sensors import landing_zone_sensor
@@ -41,7 +41,7 @@ def build_defs(resources: dict[str, object] | None = None) -> dg.Definitions:
         sensors=[landing_zone_sensor, automation_sensor, *ALERT_SENSORS],
         schedules=SCRAPE_SCHEDULES,
         jobs=[all_assets_job, points_model_job, raw_assets_job, *SCRAPE_JOBS.values()],
-        resources=resources or local_resources(),
+        resources=resources or resources_for_env(),
     )
 
 

@@ -4,6 +4,7 @@ location and the alert notifier.
 The embedded default keeps everything under ``$NBA_PLATFORM_HOME`` (default ``./.nba_platform``):
 ``warehouse.duckdb`` and ``landing/``. ``NBA_LANDING_DIR`` points the landing zone elsewhere
 (e.g. ``../shared/data/landing`` for a replay, or ``gs://bucket/prefix`` for the GCS backend).
+``NBA_PLATFORM_ENV=prod`` switches to BigQuery and GCS (`prod_resources`, settings in `environment.py`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from dagster_duckdb import DuckDBIOManager
 from dagster_duckdb_polars import DuckDBPolarsTypeHandler
 
 from nba_platform.alerts import AlertNotifier
+from nba_platform.environment import ProdSettings, is_prod, split_gs_url
 from nba_platform.landing import LandingZone, open_landing
 from nba_platform.publishing.publisher import Publisher, open_publisher
 
@@ -113,3 +115,31 @@ def local_resources(landing_dir: str | None = None, warehouse_path: str | None =
         "alerts": AlertNotifier(),
         "publisher": PublisherResource(location=default_publish_location(warehouse)),
     }
+
+
+def prod_resources(settings: ProdSettings | None = None, landing_dir: str | None = None) -> dict[str, object]:
+    """BigQuery tables, the GCS landing zone and model bundles pickled on GCS (same resource keys as local)."""
+    from dagster_gcp import GCSPickleIOManager, GCSResource
+
+    from nba_platform.bigquery_io import BigQueryWarehouseIOManager
+
+    settings = settings or ProdSettings.from_env()
+    models_bucket, models_prefix = split_gs_url(settings.models_url, "NBA_MODELS_GCS")
+    return {
+        "io_manager": BigQueryWarehouseIOManager(
+            project=settings.project,
+            location=settings.location,
+            dataset_prefix=settings.dataset_prefix,
+            maximum_bytes_billed=settings.maximum_bytes_billed,
+            timeout=settings.job_timeout_s,
+        ),
+        "model_io_manager": GCSPickleIOManager(
+            gcs=GCSResource(project=settings.project), gcs_bucket=models_bucket, gcs_prefix=models_prefix or "models"
+        ),
+        "landing": LandingResource(root=landing_dir or settings.landing_url),
+    }
+
+
+def resources_for_env(landing_dir: str | None = None) -> dict[str, object]:
+    """`NBA_PLATFORM_ENV` picks: `local` (default) -> DuckDB + folders; `prod` -> BigQuery + GCS."""
+    return prod_resources(landing_dir=landing_dir) if is_prod() else local_resources(landing_dir=landing_dir)

@@ -19,7 +19,7 @@ import duckdb
 import polars as pl
 
 from nba_platform.assets import ALL_ASSETS, DOWNSTREAM_OF_MODEL, UPSTREAM_OF_MODEL, points_model
-from nba_platform.resources import default_warehouse_path, local_resources, platform_home
+from nba_platform.resources import LandingResource, default_warehouse_path, local_resources, platform_home
 from nba_platform.transforms.predictions import week_start
 
 log = logging.getLogger(__name__)
@@ -112,17 +112,22 @@ def materialize_range(
     on_chunk: Callable[[ChunkReport], None] | None = None,
     log_level: str = "WARNING",
     through_features: bool = False,
+    resources: dict[str, object] | None = None,
 ) -> list[ChunkReport]:
     """Run every asset for start..end (inclusive), `chunk_days` dates per chunk.
 
     A chunk is three runs: the daily graph up to the feature store over the chunk's range, the
     weekly `points_model` of each week the chunk touches (trained on the features already there),
     then predictions and grading over the range. `through_features` stops after the first run
-    (history that later weeks train on, without predicting it)."""
+    (history that later weeks train on, without predicting it). `resources` replaces the local DuckDB
+    ones (e.g. `resources.prod_resources()`); `landing_dir` still picks the landing zone."""
     if end < start:
         raise ValueError(f"end {end} is before start {start}")
     warehouse = warehouse_path or default_warehouse_path()
-    resources = local_resources(landing_dir=landing_dir, warehouse_path=warehouse)
+    if resources is None:
+        resources = local_resources(landing_dir=landing_dir, warehouse_path=warehouse)
+    else:
+        resources = {**resources, "landing": LandingResource(root=landing_dir)}
     instance = instance or dagster_instance()
     reports, trained_weeks = [], set()
     chunk_start = start

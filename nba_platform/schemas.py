@@ -384,6 +384,20 @@ KEYS: dict[str, tuple[str, ...]] = {
     "system_daily_performance": ("game_date", "system_id"),
 }
 
+# Production only: one row per (materialized partition date, table) that the BigQuery IO manager writes
+# after each load, read by the monitoring queries in sql/monitoring (pipeline timing, freshness).
+MATERIALIZATION_LOG = pl.Schema(
+    {
+        "game_date": pl.Date,
+        "dataset_name": pl.String,
+        "table_name": pl.String,
+        "row_count": pl.Int64,
+        "run_id": pl.String,
+        "written_at": UTC_TS,
+    }
+)
+OPS_TABLES: dict[str, pl.Schema] = {"materialization_log": MATERIALIZATION_LOG}
+
 
 class SchemaMismatchError(ValueError):
     """A frame does not carry the columns its table declares."""

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from nba_platform import schemas
+from nba_platform import ddl
 from nba_platform.ddl import table_ddl
 
 SQL = Path(__file__).resolve().parents[1] / "sql" / "ddl"
 
 
 def test_checked_in_ddl_matches_schemas():
-    for table in schemas.TABLES:
+    for table in ddl.ALL_TABLES:
         assert (SQL / f"{table}.sql").read_text() == table_ddl(table), f"run `python -m nba_platform.ddl` ({table})"
 
 
 def test_ddl_types_follow_polars_types():
-    ddl = table_ddl("player_prop_predictions")
-    assert "  game_date DATE," in ddl and "  line_snapshot_utc TIMESTAMP," in ddl and "  line_books INT64," in ddl
-    assert "PARTITION BY game_date\nCLUSTER BY system_id, player_lookup" in ddl
+    text = table_ddl("player_prop_predictions")
+    assert "  game_date DATE OPTIONS" in text and "  line_snapshot_utc TIMESTAMP OPTIONS" in text
+    assert "  line_books INT64 OPTIONS" in text
+    assert "PARTITION BY game_date\nCLUSTER BY system_id, player_lookup" in text

@@ -10,6 +10,7 @@ import dagster as dg
 import polars as pl
 
 from nba_platform import policies, schemas
+from nba_platform.environment import is_prod
 from nba_platform.partitions import game_date_partitions
 from nba_platform.transforms import quality
 
@@ -60,7 +61,7 @@ def table_asset_kwargs(
             ),
             *(extra_checks or []),
         ],
-        "kinds": {"polars", "duckdb"},
+        "kinds": {"polars", "bigquery" if is_prod() else "duckdb"},
         # Each step reads and writes the warehouse: one pool bounds the writers (policies.py).
         "pool": policies.warehouse_pool(),
         "retry_policy": policies.WAREHOUSE_RETRY,
