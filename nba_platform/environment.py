@@ -55,6 +55,7 @@ class ProdSettings:
     project: str
     landing_url: str
     models_url: str
+    publish_url: str
     location: str = "US"
     dataset_prefix: str = ""
     maximum_bytes_billed: int = 10 * 1024**3
@@ -63,13 +64,16 @@ class ProdSettings:
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> ProdSettings:
         env = os.environ if environ is None else environ
-        missing = [name for name in ("NBA_GCP_PROJECT", "NBA_LANDING_DIR", "NBA_MODELS_GCS") if not env.get(name)]
+        missing = [
+            name for name in ("NBA_GCP_PROJECT", "NBA_LANDING_DIR", "NBA_MODELS_GCS", "NBA_PUBLISH_DIR") if not env.get(name)
+        ]
         if missing:
             raise PlatformEnvError(f"NBA_PLATFORM_ENV=prod needs {', '.join(missing)} (see docs/architecture.md)")
         settings = cls(
             project=env["NBA_GCP_PROJECT"],
             landing_url=env["NBA_LANDING_DIR"],
             models_url=env["NBA_MODELS_GCS"],
+            publish_url=env["NBA_PUBLISH_DIR"],
             location=env.get("NBA_BQ_LOCATION") or "US",
             dataset_prefix=env.get("NBA_BQ_DATASET_PREFIX", ""),
             maximum_bytes_billed=_positive(env, "NBA_BQ_MAX_BYTES_BILLED", int, 10 * 1024**3),
@@ -77,6 +81,7 @@ class ProdSettings:
         )
         split_gs_url(settings.landing_url, "NBA_LANDING_DIR")
         split_gs_url(settings.models_url, "NBA_MODELS_GCS")
+        split_gs_url(settings.publish_url, "NBA_PUBLISH_DIR")
         return settings
 
 

@@ -118,7 +118,8 @@ def local_resources(landing_dir: str | None = None, warehouse_path: str | None =
 
 
 def prod_resources(settings: ProdSettings | None = None, landing_dir: str | None = None) -> dict[str, object]:
-    """BigQuery tables, the GCS landing zone and model bundles pickled on GCS (same resource keys as local)."""
+    """BigQuery tables, the GCS landing zone, model bundles pickled on GCS and exports in a GCS bucket
+    (the same resource keys as local)."""
     from dagster_gcp import GCSPickleIOManager, GCSResource
 
     from nba_platform.bigquery_io import BigQueryWarehouseIOManager
@@ -137,6 +138,8 @@ def prod_resources(settings: ProdSettings | None = None, landing_dir: str | None
             gcs=GCSResource(project=settings.project), gcs_bucket=models_bucket, gcs_prefix=models_prefix or "models"
         ),
         "landing": LandingResource(root=landing_dir or settings.landing_url),
+        "publisher": PublisherResource(location=settings.publish_url),
+        "alerts": AlertNotifier(),
     }
 
 

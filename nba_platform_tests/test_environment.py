@@ -27,6 +27,7 @@ PROD_ENV = {
     "NBA_GCP_PROJECT": "dummy-project",
     "NBA_LANDING_DIR": "gs://dummy-landing/nba",
     "NBA_MODELS_GCS": "gs://dummy-models/bundles",
+    "NBA_PUBLISH_DIR": "gs://dummy-site/picks",
     "NBA_BQ_LOCATION": "EU",
     "NBA_BQ_DATASET_PREFIX": "stg_",
     "NBA_BQ_MAX_BYTES_BILLED": "1000000",
@@ -77,7 +78,9 @@ def test_bad_prod_settings_fail_naming_the_variable(monkeypatch, changes, messag
 
 
 def test_prod_settings_defaults():
-    settings = ProdSettings.from_env({k: PROD_ENV[k] for k in ("NBA_GCP_PROJECT", "NBA_LANDING_DIR", "NBA_MODELS_GCS")})
+    settings = ProdSettings.from_env(
+        {k: PROD_ENV[k] for k in ("NBA_GCP_PROJECT", "NBA_LANDING_DIR", "NBA_MODELS_GCS", "NBA_PUBLISH_DIR")}
+    )
     assert (settings.location, settings.dataset_prefix, settings.maximum_bytes_billed, settings.job_timeout_s) == (
         "US", "", 10 * 1024**3, 600.0
     )

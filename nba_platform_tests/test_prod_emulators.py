@@ -10,6 +10,7 @@ job is checked (caps in the job resource, DATE literals on the partition column,
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import uuid
 from pathlib import Path
@@ -143,10 +144,12 @@ def _settings(prefix: str) -> ProdSettings:
     suffix = uuid.uuid4().hex[:8]
     storage.Client(project=PROJECT).create_bucket(f"landing-{suffix}")
     storage.Client(project=PROJECT).create_bucket(f"models-{suffix}")
+    storage.Client(project=PROJECT).create_bucket(f"site-{suffix}")
     return ProdSettings(
         project=PROJECT,
         landing_url=f"gs://landing-{suffix}/nba",
         models_url=f"gs://models-{suffix}/bundles",
+        publish_url=f"gs://site-{suffix}/picks",
         dataset_prefix=prefix,
         maximum_bytes_billed=LIMITS.maximum_bytes_billed,
         job_timeout_s=LIMITS.timeout_s,
@@ -369,6 +372,16 @@ def test_model_bundles_are_pickled_on_gcs_per_week(graph_runs):
     assert names == [f"{prefix}/points_model/2025-10-20", f"{prefix}/points_model/2025-10-27"]
 
 
+def test_exports_are_published_to_the_site_bucket(graph_runs):
+    settings, end = graph_runs["settings"], graph_runs["end"]
+    bucket, prefix = settings.publish_url.removeprefix("gs://").split("/", 1)
+    names = {b.name for b in storage.Client(project=PROJECT).list_blobs(bucket, prefix=prefix)}
+    assert {f"{prefix}/tonight/{end}.json", f"{prefix}/results/{end}.json", f"{prefix}/systems/performance.json",
+            f"{prefix}/site/{end}.html", f"{prefix}/players/index.json"} <= names
+    tonight = json.loads(storage.Client(project=PROJECT).bucket(bucket).blob(f"{prefix}/tonight/{end}.json").download_as_bytes())
+    assert tonight["game_date"] == str(end) and tonight["summary"]["games"] > 0
+
+
 def test_monitoring_queries_run_on_the_materialization_log(graph_runs):
     client, start, end = graph_runs["client"], graph_runs["start"], graph_runs["end"]
     log = _read(client, "materialization_log")
@@ -396,6 +409,7 @@ def _prod_env(monkeypatch, settings: ProdSettings) -> None:
     monkeypatch.setenv("NBA_GCP_PROJECT", settings.project)
     monkeypatch.setenv("NBA_LANDING_DIR", settings.landing_url)
     monkeypatch.setenv("NBA_MODELS_GCS", settings.models_url)
+    monkeypatch.setenv("NBA_PUBLISH_DIR", settings.publish_url)
     monkeypatch.setenv("NBA_BQ_DATASET_PREFIX", settings.dataset_prefix)
     monkeypatch.setenv("NBA_BQ_MAX_BYTES_BILLED", str(LIMITS.maximum_bytes_billed))
     monkeypatch.setenv("NBA_BQ_JOB_TIMEOUT_S", str(LIMITS.timeout_s))
