@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -56,6 +57,61 @@ def dagster_instance() -> dg.DagsterInstance:
     return dg.DagsterInstance.from_config(str(home))
 
 
+# Every in-process run records the process that executes it, so a later backfill can tell a run whose
+# process is gone (SIGKILL, OOM, a closed terminal) from one still working.
+PID_TAG = "nba_platform/pid"
+PROCESS_START_TAG = "nba_platform/process_start"
+HOST_TAG = "nba_platform/host"
+TRIGGER_TAG = "nba_platform/trigger"
+
+
+def _process_start(pid: int) -> str:
+    """The kernel's start time of ``pid`` (clock ticks since boot; '' where /proc is not available):
+    with the pid it identifies a process even after the pid is reused."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return ""
+    return stat.rsplit(")", 1)[1].split()[19]
+
+
+def _process_tags() -> dict[str, str]:
+    pid = os.getpid()
+    return {PID_TAG: str(pid), PROCESS_START_TAG: _process_start(pid), HOST_TAG: socket.gethostname()}
+
+
+def _alive(pid: int, started: str) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return not started or _process_start(pid) == started
+
+
+def recover_orphaned_runs(instance: dg.DagsterInstance) -> list[str]:
+    """Fail the CLI's runs whose process died mid-run, and free the pool slots they still hold.
+
+    A run executed in-process (backfill, demo, evaluate) that is killed stays STARTED in the instance
+    and keeps its `duckdb_writer` slot: every later run would wait for that slot forever. Runs of this
+    host whose recorded process no longer exists are marked failed and their slots freed. (The warehouse
+    needs nothing: the killed process's DuckDB lock died with it, and its open transaction is rolled back.)
+    Returns the ids of the recovered runs."""
+    running = [dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.CANCELING]
+    runs = instance.get_runs(filters=dg.RunsFilter(statuses=running, tags={TRIGGER_TAG: "cli"}))
+    recovered = []
+    for run in runs:
+        pid, host = run.tags.get(PID_TAG), run.tags.get(HOST_TAG)
+        if not pid or host != socket.gethostname() or _alive(int(pid), run.tags.get(PROCESS_START_TAG, "")):
+            continue
+        instance.report_run_failed(run, f"its process {pid} on {host} ended without finishing the run (killed?)")
+        instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+        log.warning("run %s: process %s is gone; marked failed and its pool slots freed", run.run_id, pid)
+        recovered.append(run.run_id)
+    return recovered
+
+
 class RunFailed(RuntimeError):
     """A Dagster run of the range failed; the message names the failed steps and why."""
 
@@ -84,7 +140,7 @@ def _materialize(
         instance=instance,
         partition_key=partition_key,
         run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
-        tags={**tags, "nba_platform/trigger": "cli"},
+        tags={**tags, TRIGGER_TAG: "cli", **_process_tags()},
         raise_on_error=False,
     )
     if not result.success:
@@ -124,6 +180,7 @@ def materialize_range(
     warehouse = warehouse_path or default_warehouse_path()
     resources = local_resources(landing_dir=landing_dir, warehouse_path=warehouse)
     instance = instance or dagster_instance()
+    recover_orphaned_runs(instance)
     reports, trained_weeks = [], set()
     chunk_start = start
     while chunk_start <= end:
