@@ -1,6 +1,6 @@
 """Shared by the reliability suite: one small simulated league and its uninterrupted reference run.
 
-The league (6 teams, 20 games each: about one game every three days from 2025-10-21) is written once
+The league (6 teams, 20 games each: games on 2025-10-21, 22, 25, 26 and, not yet played, 27) is written once
 per test process; `reference` materializes the whole graph over `RANGE` in-process, without faults.
 Tests that need a warehouse of their own copy the reference (a file copy is far cheaper than a run).
 """
@@ -22,8 +22,8 @@ from nba_platform.sources.simulated import simulate
 
 from ..helpers import ROOT, run_graph, table_hash
 
-START, END = dt.date(2025, 10, 21), dt.date(2025, 10, 28)
-SEED = 11
+START, END = dt.date(2025, 10, 21), dt.date(2025, 10, 27)
+SEED = 7
 CHUNK_DAYS = 3
 
 
