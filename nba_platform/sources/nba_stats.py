@@ -65,6 +65,8 @@ def _result_set(payload: Any, location: str) -> tuple[list[str], list[list[Any]]
     if chosen is None:
         raise SourceParseError(SOURCE, location, "result set 'LeagueGameLog' is missing")
     headers = require_type(chosen.get("headers"), list, SOURCE, location, "headers")
+    if not all(isinstance(h, str) for h in headers):
+        raise SourceParseError(SOURCE, location, "headers should be column names (strings)")
     rows = require_type(chosen.get("rowSet"), list, SOURCE, location, "rowSet")
     return headers, rows
 
@@ -103,6 +105,8 @@ def _typed(header: str, values: list[Any], target: pl.DataType) -> tuple[pl.Seri
     """A typed column and the rows whose value does not fit (index -> reason)."""
     name = header
     try:
+        if any(isinstance(v, (bool, list, dict)) for v in values):
+            raise TypeError("not a scalar of the column's type")
         if header == "MIN":
             values = [_minutes(v) for v in values]
         if target == pl.Date:
