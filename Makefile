@@ -24,7 +24,7 @@ lint: install
 	$(VENV)/bin/ruff check .
 
 test: lint
-	$(PY) -m pytest -n 2 -q
+	$(PY) -m pytest -n 2 --dist loadgroup -q
 
 # The daemon started by `dagster dev` runs the sensors, automation, freshness evaluation, backfills
 # and run retries with the instance settings shipped in deploy/dagster.yaml (copied on every start).

@@ -38,10 +38,12 @@ def _read_all(
     Returns the good rows, the rejected rows (REJECTED) and the quarantined files. With ``dates`` (files
     that cover more than the partition, i.e. the season schedule) the whole file is validated and its
     record written, and only the rows of those dates are returned."""
-    frames, rejected, quarantined = [], [], []
+    frames, rejected, quarantined, digests = [], [], [], {}
     for relpath in relpaths:
+        data = zone.read_bytes(relpath)
+        digests[relpath] = lz.content_digest(data)
         try:
-            parsed = parse(zone.read_bytes(relpath), relpath)
+            parsed = parse(data, relpath)
         except SourceParseError as exc:
             dest = zone.quarantine(relpath, str(exc))
             context.log.error(f"{exc} -> quarantined at {dest}")
@@ -54,7 +56,7 @@ def _read_all(
     for source_file in sorted(set(bad["source_file"].to_list())):
         rows = bad.filter(pl.col("source_file") == source_file)
         dest = f"{lz.QUARANTINE_DIR}/{source_file}.rejected_rows.json"
-        zone.write(dest, record(rows, source_file, table))
+        zone.write(dest, record(rows, source_file, table, digests[source_file]))
         context.log.warning(
             f"{table}: {rows.height} rows of {source_file} rejected {reason_counts(rows)} "
             f"(e.g. {rows['reason'][0]}) -> {dest}"

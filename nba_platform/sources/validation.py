@@ -195,12 +195,15 @@ def reason_counts(rejected: pl.DataFrame) -> dict[str, int]:
     return dict(rules.group_by("rule").len().sort("rule").iter_rows())
 
 
-def record(rejected: pl.DataFrame, source_file: str, table: str) -> bytes:
-    """The quarantine record of one file's rejected rows (JSON, stable for identical input)."""
+def record(rejected: pl.DataFrame, source_file: str, table: str, file_sha256: str) -> bytes:
+    """The quarantine record of one file's rejected rows (JSON, stable for identical input). The file's
+    digest tells which version of the file it describes (a corrected file replaces it, if it still has
+    rejected rows, or leaves it behind as history -- compare the digest)."""
     rows = rejected.filter(pl.col("source_file") == source_file)
     document = {
         "table": table,
         "source_file": source_file,
+        "file_sha256": file_sha256,
         "rejected_rows": rows.height,
         "reasons": reason_counts(rows),
         "rows": [{"reason": r, "row": json.loads(v)} for v, r in rows.select("row", "reason").iter_rows()],

@@ -1,13 +1,15 @@
 """Shared by the reliability suite: one small simulated league and its uninterrupted reference run.
 
-The league (6 teams, 20 games each: games on 2025-10-21, 22, 25, 26 and, not yet played, 27) is written once
-per test process; `reference` materializes the whole graph over `RANGE` in-process, without faults.
-Tests that need a warehouse of their own copy the reference (a file copy is far cheaper than a run).
+The league (6 teams, 20 games each: games on 2025-10-21, 22, 25, 26 and, not yet played, 27) and the
+reference run (the whole graph over START..END in-process, without faults) are built once per test
+session, shared by the pytest-xdist workers through a file lock, and never written to afterwards:
+tests that need a warehouse or landing zone of their own copy them (a copy is far cheaper than a run).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import shutil
 import subprocess
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from filelock import FileLock  # a dagster dependency
 
 from nba_platform import schemas
 from nba_platform.sources.simulated import simulate
@@ -43,17 +46,18 @@ class Reference:
 
 
 @pytest.fixture(scope="session")
-def sim_landing(tmp_path_factory) -> Path:
-    landing = tmp_path_factory.mktemp("league") / "landing"
-    simulate(landing, seed=SEED, teams=6, games_per_team=20, played_through=END - dt.timedelta(days=1))
-    return landing
-
-
-@pytest.fixture(scope="session")
-def reference(sim_landing, tmp_path_factory) -> Reference:
-    warehouse = tmp_path_factory.mktemp("reference") / "warehouse.duckdb"
-    run_graph(sim_landing, warehouse, START, END, chunk_days=CHUNK_DAYS)
-    return Reference(sim_landing, warehouse, {t: table_hash(t, warehouse) for t in schemas.TABLES})
+def reference(tmp_path_factory, worker_id) -> Reference:
+    # Workers of one session share the session's base folder (each has its own popen-gw<N> below it).
+    base = tmp_path_factory.getbasetemp()
+    shared = (base if worker_id == "master" else base.parent) / "reliability_reference"
+    landing, warehouse, done = shared / "landing", shared / "warehouse.duckdb", shared / "hashes.json"
+    with FileLock(f"{shared}.lock"):
+        if not done.exists():
+            shutil.rmtree(shared, ignore_errors=True)
+            simulate(landing, seed=SEED, teams=6, games_per_team=20, played_through=END - dt.timedelta(days=1))
+            run_graph(landing, warehouse, START, END, chunk_days=CHUNK_DAYS)
+            done.write_text(json.dumps({t: table_hash(t, warehouse) for t in schemas.TABLES}))
+    return Reference(landing, warehouse, json.loads(done.read_text()))
 
 
 def _cli(home: Path) -> tuple[list[str], dict[str, str]]:

@@ -37,6 +37,10 @@ from nba_platform.sources.odds_api import read_event_odds
 from ..conftest import REAL_LANDING
 from ..helpers import link_real_landing
 
+# One worker runs this module's tests, so its run happens once (make test: --dist loadgroup; the fixture is
+# session-scoped because that worker may run other modules' tests in between).
+pytestmark = pytest.mark.xdist_group("bad_inputs")
+
 START, END = dt.date(2025, 10, 21), dt.date(2025, 11, 7)
 DATES = date_range(START, END)
 SCHEDULE = lz.schedule_path("2025-26")
@@ -247,7 +251,7 @@ TABLE = {"player_boxscores": "raw_player_boxscores", "team_boxscores": "raw_team
          "player_points": "raw_prop_lines", "schedule": "raw_schedule"}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def bad_run(tmp_path_factory):
     root = tmp_path_factory.mktemp("bad_inputs")
     landing = root / "landing"
@@ -316,6 +320,7 @@ def test_each_bad_input_is_refused_clearly_and_good_rows_land(bad_run, case):
     assert len(in_range) == rejected, record
     assert {r["reason"].split(":")[0] for r in in_range} == {case.reason}
     assert record["table"] == table and record["source_file"] == case.relpath
+    assert record["file_sha256"] == lz.content_digest((landing / case.relpath).read_bytes())
     if case.relpath == SCHEDULE:
         rules = set(record["reasons"])
         assert {"same_team", "malformed_game", "duplicate_row"} <= rules  # every schedule corruption recorded
