@@ -52,8 +52,9 @@ def test_sigkill_halfway_then_rerun_gives_the_uninterrupted_tables(reference, tm
         if proc.poll() is None:
             proc.kill()
     assert proc.returncode == -signal.SIGKILL
-    orphan = next(r for r in _runs(home) if r.status == dg.DagsterRunStatus.STARTED)
-    assert orphan.tags[PID_TAG] == str(proc.pid)
+    # The run that was executing (killed between two runs, in the millisecond where none is, there is none).
+    orphans = [r for r in _runs(home) if r.status == dg.DagsterRunStatus.STARTED]
+    assert all(r.tags[PID_TAG] == str(proc.pid) for r in orphans) and len(orphans) <= 1
     # Some tables are behind the reference now (the killed run never finished).
     # The killed backfill left the later dates out (and nothing half-written, see the end).
     partial = {t: table(t, home / "warehouse.duckdb").height for t in reference.hashes}
@@ -63,11 +64,12 @@ def test_sigkill_halfway_then_rerun_gives_the_uninterrupted_tables(reference, tm
     began = time.monotonic()
     rerun = cli_run(*args, home=home, timeout=400)
     assert rerun.returncode == 0, rerun.stderr + rerun.stdout
-    assert f"run {orphan.run_id}: process {proc.pid} is gone" in rerun.stderr + rerun.stdout
     assert time.monotonic() - began < 300  # it did not wait on the dead run's pool slot
-
     with dg.DagsterInstance.from_config(str(home / "dagster_home")) as instance:
-        assert instance.get_run_by_id(orphan.run_id).status == dg.DagsterRunStatus.FAILURE
+        for orphan in orphans:
+            assert f"run {orphan.run_id}: process {proc.pid} is gone" in rerun.stderr + rerun.stdout
+            assert instance.get_run_by_id(orphan.run_id).status == dg.DagsterRunStatus.FAILURE
         assert not instance.event_log_storage.get_concurrency_info("duckdb_writer").claimed_slots
+        assert not [r for r in instance.get_runs() if r.status == dg.DagsterRunStatus.STARTED]
     for name in schemas.TABLES:
         assert table_hash(name, home / "warehouse.duckdb") == reference.hashes[name], name
