@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 import polars as pl
-from dagster._core.storage.db_io_manager import DbTypeHandler, TableSlice
+from dagster._core.storage.db_io_manager import DbIOManager, DbTypeHandler, TableSlice
+from dagster._utils.backoff import backoff
 from dagster_duckdb import DuckDBIOManager
+from dagster_duckdb.io_manager import DuckDbClient, _get_cleanup_statement
 from dagster_duckdb_polars import DuckDBPolarsTypeHandler
 
 from nba_platform.alerts import AlertNotifier
@@ -69,8 +73,54 @@ class PolarsTableHandler(DuckDBPolarsTypeHandler):
         )
 
 
+class TransactionalDuckDbClient(DuckDbClient):
+    """Dagster's DuckDB client with each load or store in one transaction.
+
+    The IO manager deletes a partition range and then inserts it; upstream runs the two statements
+    in autocommit, so a run killed between them (SIGKILL, OOM, a lost machine) would leave the range
+    empty until re-run. Here they commit together or not at all (DuckDB's WAL replays or drops the
+    transaction on the next open). The connection is opened with Dagster's own retry on lock errors
+    (another process holding the file) and always closed, also when the step fails.
+    """
+
+    @staticmethod
+    def delete_table_slice(context, table_slice: TableSlice, connection) -> None:
+        # Upstream tries the DELETE and ignores a missing table; inside a transaction that failed
+        # statement would abort the transaction, so look the table up first.
+        exists = connection.execute(
+            "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+            [table_slice.schema, table_slice.table],
+        ).fetchone()[0]
+        if exists:
+            connection.execute(_get_cleanup_statement(table_slice))
+
+    @staticmethod
+    @contextmanager
+    def connect(context, _):
+        conn = backoff(
+            fn=duckdb.connect,
+            retry_on=(RuntimeError, duckdb.IOException),
+            kwargs={
+                "database": context.resource_config["database"],
+                "read_only": False,
+                "config": {"custom_user_agent": "dagster", **context.resource_config["connection_config"]},
+            },
+            max_retries=10,
+        )
+        try:
+            conn.begin()
+            yield conn
+            conn.commit()
+        except BaseException:
+            conn.rollback()
+            raise
+        finally:
+            conn.close()
+
+
 class WarehouseIOManager(DuckDBIOManager):
-    """Polars frames in the local DuckDB warehouse; partitions are replaced, never appended twice."""
+    """Polars frames in the local DuckDB warehouse; partitions are replaced, never appended twice, and
+    a partition's delete and insert commit together (`TransactionalDuckDbClient`)."""
 
     @staticmethod
     def type_handlers() -> Sequence[DbTypeHandler]:
@@ -80,10 +130,17 @@ class WarehouseIOManager(DuckDBIOManager):
     def default_load_type() -> type | None:
         return pl.DataFrame
 
-    def create_io_manager(self, context):
+    def create_io_manager(self, context) -> DbIOManager:
         # The warehouse folder is made when a run first needs it, not when definitions are loaded.
         Path(self.database).parent.mkdir(parents=True, exist_ok=True)
-        return super().create_io_manager(context)
+        return DbIOManager(
+            db_client=TransactionalDuckDbClient(),
+            database=self.database,
+            schema=self.schema_,
+            type_handlers=self.type_handlers(),
+            default_load_type=self.default_load_type(),
+            io_manager_name="DuckDBIOManager",
+        )
 
 
 class LandingResource(dg.ConfigurableResource):

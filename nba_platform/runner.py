@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import polars as pl
+import tenacity
 
 from nba_platform.assets import ALL_ASSETS, DOWNSTREAM_OF_MODEL, UPSTREAM_OF_MODEL, points_model
 from nba_platform.resources import LandingResource, default_warehouse_path, local_resources, platform_home
@@ -56,6 +58,61 @@ def dagster_instance() -> dg.DagsterInstance:
     return dg.DagsterInstance.from_config(str(home))
 
 
+# Every in-process run records the process that executes it, so a later backfill can tell a run whose
+# process is gone (SIGKILL, OOM, a closed terminal) from one still working.
+PID_TAG = "nba_platform/pid"
+PROCESS_START_TAG = "nba_platform/process_start"
+HOST_TAG = "nba_platform/host"
+TRIGGER_TAG = "nba_platform/trigger"
+
+
+def _process_start(pid: int) -> str:
+    """The kernel's start time of ``pid`` (clock ticks since boot; '' where /proc is not available):
+    with the pid it identifies a process even after the pid is reused."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return ""
+    return stat.rsplit(")", 1)[1].split()[19]
+
+
+def _process_tags() -> dict[str, str]:
+    pid = os.getpid()
+    return {PID_TAG: str(pid), PROCESS_START_TAG: _process_start(pid), HOST_TAG: socket.gethostname()}
+
+
+def _alive(pid: int, started: str) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return not started or _process_start(pid) == started
+
+
+def recover_orphaned_runs(instance: dg.DagsterInstance) -> list[str]:
+    """Fail the CLI's runs whose process died mid-run, and free the pool slots they still hold.
+
+    A run executed in-process (backfill, demo, evaluate) that is killed stays STARTED in the instance
+    and keeps its `duckdb_writer` slot: every later run would wait for that slot forever. Runs of this
+    host whose recorded process no longer exists are marked failed and their slots freed. (The warehouse
+    needs nothing: the killed process's DuckDB lock died with it, and its open transaction is rolled back.)
+    Returns the ids of the recovered runs."""
+    running = [dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.CANCELING]
+    runs = instance.get_runs(filters=dg.RunsFilter(statuses=running, tags={TRIGGER_TAG: "cli"}))
+    recovered = []
+    for run in runs:
+        pid, host = run.tags.get(PID_TAG), run.tags.get(HOST_TAG)
+        if not pid or host != socket.gethostname() or _alive(int(pid), run.tags.get(PROCESS_START_TAG, "")):
+            continue
+        instance.report_run_failed(run, f"its process {pid} on {host} ended without finishing the run (killed?)")
+        instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+        log.warning("run %s: process %s is gone; marked failed and its pool slots freed", run.run_id, pid)
+        recovered.append(run.run_id)
+    return recovered
+
+
 class RunFailed(RuntimeError):
     """A Dagster run of the range failed; the message names the failed steps and why."""
 
@@ -84,7 +141,7 @@ def _materialize(
         instance=instance,
         partition_key=partition_key,
         run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
-        tags={**tags, "nba_platform/trigger": "cli"},
+        tags={**tags, TRIGGER_TAG: "cli", **_process_tags()},
         raise_on_error=False,
     )
     if not result.success:
@@ -129,6 +186,7 @@ def materialize_range(
     else:
         resources = {**resources, "landing": LandingResource(root=landing_dir)}
     instance = instance or dagster_instance()
+    recover_orphaned_runs(instance)
     reports, trained_weeks = [], set()
     chunk_start = start
     while chunk_start <= end:
@@ -154,9 +212,33 @@ def materialize_range(
     return reports
 
 
+# DuckDB lets one process write a file, or several read it, never both at once: while a run is storing
+# a table (a few hundred ms per step) a reader's open fails with "Could not set lock on file". Readers
+# open short read-only connections and retry that error with backoff (up to READ_LOCK_WAIT_SECONDS);
+# the IO manager's writer retries the same way, so neither side loses data or fails on the other.
+READ_LOCK_WAIT_SECONDS = 120.0
+
+
+def _lock_conflict(exc: BaseException) -> bool:
+    return isinstance(exc, duckdb.IOException) and "lock" in str(exc).lower()
+
+
+def connect_read_only(path: str, wait_seconds: float = READ_LOCK_WAIT_SECONDS) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the warehouse, waiting (backoff with jitter) while a writer holds it."""
+    for attempt in tenacity.Retrying(
+        retry=tenacity.retry_if_exception(_lock_conflict),
+        wait=tenacity.wait_exponential_jitter(multiplier=0.05, max=2.0, jitter=0.1),
+        stop=tenacity.stop_after_delay(wait_seconds),
+        reraise=True,
+    ):
+        with attempt:
+            return duckdb.connect(path, read_only=True)
+    raise AssertionError("unreachable")  # tenacity either returns or re-raises
+
+
 def read_table(table: str, warehouse_path: str | None = None, where: str = "") -> pl.DataFrame:
-    """Read a warehouse table (read-only connection: never hold the writer's lock)."""
+    """Read a warehouse table (read-only connection: never hold the writer's lock; waits while a run writes)."""
     path = warehouse_path or default_warehouse_path()
-    with duckdb.connect(path, read_only=True) as conn:
+    with connect_read_only(path) as conn:
         sql = f"select * from {TABLE_SCHEMAS[table]}.{table} {where}"
         return pl.from_arrow(conn.execute(sql).to_arrow_table())

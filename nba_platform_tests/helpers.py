@@ -46,6 +46,14 @@ def link_real_landing(dest: Path, dates: list[dt.date], seasons: list[str]) -> P
     return dest
 
 
+def without_row_rules(monkeypatch) -> None:
+    """Let raw rows past the row rules (sources/validation.py), as if a rule were missing, to test
+    what stands behind them: the blocking checks, the automation holds and the alerts."""
+    from nba_platform.sources.validation import REJECTED, Parsed
+
+    monkeypatch.setattr("nba_platform.assets.raw.validate", lambda frame, table: Parsed(frame, pl.DataFrame(schema=REJECTED)))
+
+
 def run_graph(landing: Path, warehouse: Path, start: dt.date, end: dt.date, chunk_days: int = 31):
     with dg.instance_for_test() as instance:
         return materialize_range(start, end, str(landing), str(warehouse), chunk_days=chunk_days, instance=instance)

@@ -21,6 +21,7 @@ from nba_platform.definitions import build_defs
 from nba_platform.resources import local_resources
 
 from .conftest import REAL_LANDING
+from .helpers import without_row_rules
 
 ET = ZoneInfo("America/New_York")
 EVERY_ASSET = [
@@ -195,7 +196,7 @@ def test_a_corrected_old_box_score_flows_to_its_date_then_to_todays_features(gam
     assert game_day.tick(et(today, 9, 10)) == on(today, *TODAY_CHAIN)
 
 
-def test_a_failed_blocking_check_on_an_input_holds_its_consumers(game_day, tmp_path):
+def test_a_failed_blocking_check_on_an_input_holds_its_consumers(game_day, tmp_path, monkeypatch):
     day, today = "2024-11-01", "2024-11-02"
     game_day.land(day, "raw_schedule", "raw_team_boxscores", "team_game_summary")
     assert game_day.tick(et(today, 0, 30)) == {}
@@ -203,7 +204,9 @@ def test_a_failed_blocking_check_on_an_input_holds_its_consumers(game_day, tmp_p
     payload = json.loads((REAL_LANDING / rel).read_bytes())
     resources = local_resources(str(tmp_path / "landing"), str(tmp_path / "warehouse.duckdb"))
 
-    # The box-score file repeats a player row: the raw run writes it, then keys_unique fails.
+    # The box-score file repeats a player row; past the row rules (which reject such duplicates) the
+    # raw run writes it, then keys_unique fails.
+    without_row_rules(monkeypatch)
     payload["resultSets"][0]["rowSet"].append(payload["resultSets"][0]["rowSet"][0])
     zone.write(rel, json.dumps(payload).encode())
     run = dg.materialize([raw_player_boxscores], partition_key=day, resources=resources,

@@ -41,7 +41,7 @@ from nba_platform.partitions import game_date_partitions
 from nba_platform.resources import LandingResource, local_resources
 
 from .conftest import REAL_LANDING
-from .helpers import link_real_landing
+from .helpers import link_real_landing, without_row_rules
 
 ET = ZoneInfo("America/New_York")
 SLACK_SECRET = "T0SLACK/B0SLACK/slack-secret-8f3a"
@@ -256,9 +256,10 @@ def exploding_source():
 
 
 def test_failed_blocking_check_and_failed_step_alert_with_asset_partition_run_link_and_reason(
-    tmp_path, webhooks, caplog
+    tmp_path, webhooks, caplog, monkeypatch
 ):
     caplog.set_level(logging.DEBUG)
+    without_row_rules(monkeypatch)  # the row rules would reject the duplicate before keys_unique sees it
     landing = tmp_path / "landing"
     zone = lz.LocalLanding(landing)
     rel = lz.player_boxscores_path("2024-11-01")

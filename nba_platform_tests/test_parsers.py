@@ -12,8 +12,8 @@ import pytest
 from nba_platform import schemas
 from nba_platform.sources.errors import SourceParseError
 from nba_platform.sources.nba_cdn import parse_schedule
-from nba_platform.sources.nba_stats import parse_leaguegamelog
-from nba_platform.sources.odds_api import parse_event_odds, parse_events
+from nba_platform.sources.nba_stats import parse_leaguegamelog, read_leaguegamelog
+from nba_platform.sources.odds_api import parse_event_odds, parse_events, read_event_odds
 
 from .conftest import FIXTURES, REAL_LANDING
 
@@ -103,7 +103,6 @@ def test_historical_events_wrapper_is_unwrapped():
         (lambda b: "é".encode("latin-1") + b, "not UTF-8"),
         (lambda b: b.replace(b'"PTS"', b'"POINTS"'), "missing columns ['PTS']"),
         (lambda b: b.replace(b'"LeagueGameLog"', b'"Other"'), "'LeagueGameLog' is missing"),
-        (lambda b: b.replace(b',28,-5,', b',"twenty",-5,', 1), "wrong type"),
     ],
 )
 def test_malformed_leaguegamelog_raises_clear_error(mutate, message):
@@ -111,6 +110,14 @@ def test_malformed_leaguegamelog_raises_clear_error(mutate, message):
         parse_leaguegamelog(mutate(P_FIXTURE.read_bytes()), "nba_stats/player_boxscores/2025-03-15/x.json", "P")
     assert message in str(info.value)
     assert "nba_stats/player_boxscores/2025-03-15/x.json" in str(info.value)
+
+
+def test_a_value_of_the_wrong_type_rejects_its_row_only():
+    parsed = read_leaguegamelog(P_FIXTURE.read_bytes().replace(b',28,-5,', b',"twenty",-5,', 1), "x.json", "P")
+    assert parsed.frame.height == 156 and 201939 not in parsed.frame["player_id"].to_list()
+    (reason,) = parsed.rejected["reason"].to_list()
+    assert reason == "wrong_type: PTS 'twenty' is not Int32"
+    assert json.loads(parsed.rejected["row"][0])["PLAYER_NAME"] == "Stephen Curry"
 
 
 def test_wrong_player_or_team_is_refused():
@@ -122,5 +129,7 @@ def test_odds_outcome_without_point_is_refused():
     path = FIXTURES / "odds_api" / "event_odds_player_points_f54c4a22568ce9dc33fb410d1b0e75e9.json"
     raw = json.loads(path.read_bytes())
     del raw["bookmakers"][0]["markets"][0]["outcomes"][0]["point"]
-    with pytest.raises(SourceParseError, match="outcome without side/player/point"):
-        parse_event_odds(json.dumps(raw).encode(), "o", dt.date(2024, 2, 22), dt.datetime(2024, 2, 22, tzinfo=dt.UTC))
+    snap = dt.datetime(2024, 2, 22, tzinfo=dt.UTC)
+    parsed = read_event_odds(json.dumps(raw).encode(), "o", dt.date(2024, 2, 22), snap)
+    assert parsed.rejected["reason"].to_list() == ["malformed_outcome: outcome without side/player/point"]
+    assert parsed.frame.height == parse_event_odds(path.read_bytes(), "o", dt.date(2024, 2, 22), snap).height

@@ -12,6 +12,7 @@ import polars as pl
 from nba_platform import policies, schemas
 from nba_platform.environment import is_prod
 from nba_platform.partitions import game_date_partitions
+from nba_platform.sources.validation import REQUIRED_RAW
 from nba_platform.transforms import quality
 
 # Single-run backfills and window mappings over missing partitions are beta in Dagster 1.13; we
@@ -19,11 +20,9 @@ from nba_platform.transforms import quality
 warnings.filterwarnings("ignore", category=dg.BetaWarning)
 
 # Required (never null) columns per table beyond its key.
+# The raw tables' list is the row rules' (sources/validation.py): such rows never land.
 REQUIRED: dict[str, tuple[str, ...]] = {
-    "raw_schedule": ("game_date", "home_team_id", "away_team_id"),
-    "raw_player_boxscores": ("game_date", "team_id", "pts"),
-    "raw_team_boxscores": ("game_date", "pts"),
-    "raw_prop_lines": ("game_date", "commence_time_utc"),
+    **REQUIRED_RAW,
     "team_game_summary": ("game_date", "points"),
     "player_game_summary": ("game_date", "points", "player_lookup"),
     "upcoming_player_game_context": ("game_date", "team_abbr", "opponent_team_abbr", "player_lookup"),

@@ -21,7 +21,7 @@ def load_json(data: bytes, source: str, location: str) -> Any:
     if not data.strip():
         raise SourceParseError(source, location, "empty file")
     try:
-        text = data.decode("utf-8")
+        text = data.decode("utf-8-sig")  # a UTF-8 byte-order mark is harmless: read past it
     except UnicodeDecodeError as exc:
         raise SourceParseError(source, location, f"not UTF-8 ({exc.reason} at byte {exc.start})") from exc
     try:

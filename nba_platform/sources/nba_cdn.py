@@ -10,6 +10,7 @@ import polars as pl
 
 from nba_platform import schemas
 from nba_platform.sources.errors import SourceParseError, load_json, require_type
+from nba_platform.sources.validation import Parsed, rejected_rows
 
 SOURCE = "nba_cdn.schedule"
 
@@ -27,14 +28,34 @@ SEASON_TYPES = {
 def _utc(value: str | None) -> dt.datetime | None:
     if not value:
         return None
-    return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(dt.UTC)
+    parsed = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    # cdn.nba.com sends UTC ('Z'); a timestamp without an offset is read as UTC, never as local time.
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
+
+
+def _int(value: Any, bits: int) -> int:
+    """An integer that fits the column's signed ``bits`` (booleans and fractions refused)."""
+    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+        raise ValueError(f"{value!r} is not an integer")
+    number = int(value)
+    if not -(2 ** (bits - 1)) <= number < 2 ** (bits - 1):
+        raise ValueError(f"{number} does not fit {bits} bits")
+    return number
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, (dict, list)):
+        raise ValueError(f"{value!r} is not text")
+    return str(value) if value not in (None, "") else None
 
 
 def _game_row(game: dict[str, Any], season: str, location: str) -> dict[str, Any]:
     try:
         game_id = str(game["gameId"])
         home, away = game["homeTeam"], game["awayTeam"]
-        status = int(game["gameStatus"])
+        if not isinstance(home, dict) or not isinstance(away, dict):
+            raise TypeError("homeTeam/awayTeam should be objects")
+        status = _int(game["gameStatus"], 8)
         final = status == 3
         return {
             "game_date": dt.date.fromisoformat(str(game["gameDateEst"])[:10]),
@@ -44,42 +65,53 @@ def _game_row(game: dict[str, Any], season: str, location: str) -> dict[str, Any
             "game_status": status,
             "game_status_text": str(game.get("gameStatusText", "")).strip(),
             "tip_time_utc": _utc(game.get("gameDateTimeUTC")),
-            "home_team_id": int(home["teamId"]),
-            "home_team_abbr": home.get("teamTricode") or None,
-            "home_team_name": home.get("teamName") or None,
-            "away_team_id": int(away["teamId"]),
-            "away_team_abbr": away.get("teamTricode") or None,
-            "away_team_name": away.get("teamName") or None,
-            "home_score": int(home["score"]) if final else None,
-            "away_score": int(away["score"]) if final else None,
+            "home_team_id": _int(home["teamId"], 64),
+            "home_team_abbr": _text(home.get("teamTricode")),
+            "home_team_name": _text(home.get("teamName")),
+            "away_team_id": _int(away["teamId"], 64),
+            "away_team_abbr": _text(away.get("teamTricode")),
+            "away_team_name": _text(away.get("teamName")),
+            "home_score": _int(home["score"], 32) if final else None,
+            "away_score": _int(away["score"], 32) if final else None,
             "is_neutral": bool(game.get("isNeutral", False)),
         }
-    except (KeyError, TypeError, ValueError) as exc:
-        raise SourceParseError(
-            SOURCE, location, f"game {game.get('gameId', '?') if isinstance(game, dict) else '?'}: {exc!r}"
-        ) from exc
+    except (KeyError, TypeError, ValueError, OverflowError) as exc:
+        raise _BadGame(f"malformed_game: {exc!r}") from exc
+
+
+class _BadGame(ValueError):
+    """One game of the schedule that cannot be read (the others still are)."""
 
 
 def parse_schedule(data: bytes, location: str) -> pl.DataFrame:
-    """Every game of one season's schedule file (all game types), keyed by its ET game date."""
+    """Every game of one season's schedule file (all game types), keyed by its ET game date.
+
+    Games that cannot be read are left out; `read_schedule` returns them with their reasons."""
+    return read_schedule(data, location).frame
+
+
+def read_schedule(data: bytes, location: str) -> Parsed:
+    """The games of one season's schedule file, and the games refused with a reason. A file that cannot be
+    read raises SourceParseError. (A game id listed twice is a row rule of `sources.validation`.)"""
     payload = load_json(data, SOURCE, location)
     require_type(payload, dict, SOURCE, location, "the response")
     league = require_type(payload.get("leagueSchedule"), dict, SOURCE, location, "leagueSchedule")
     season = str(league.get("seasonYear", ""))
     game_dates = require_type(league.get("gameDates"), list, SOURCE, location, "leagueSchedule.gameDates")
-    rows = []
+    rows, refused = [], []
     for day in game_dates:
         require_type(day, dict, SOURCE, location, "a gameDates entry")
         for game in require_type(day.get("games", []), list, SOURCE, location, "games"):
-            require_type(game, dict, SOURCE, location, "a game")
-            rows.append(_game_row(game, season, location))
+            if not isinstance(game, dict):
+                refused.append((game, "malformed_game: not an object"))
+                continue
+            try:
+                rows.append(_game_row(game, season, location))
+            except _BadGame as exc:
+                refused.append((game, str(exc)))
     frame = pl.DataFrame(rows, schema={k: v for k, v in schemas.RAW_SCHEDULE.items() if k != "source_file"})
     frame = frame.with_columns(pl.lit(location).alias("source_file"))
-    # The CDN lists a game once; a duplicate id means a broken file, not two games.
-    dupes = frame.filter(pl.col("game_id").is_duplicated())["game_id"].unique().to_list()
-    if dupes:
-        raise SourceParseError(SOURCE, location, f"duplicate game ids {sorted(dupes)[:5]}")
-    return schemas.conform(frame, "raw_schedule")
+    return Parsed(schemas.conform(frame, "raw_schedule"), rejected_rows(location, refused))
 
 
 # --- liveData play-by-play: /static/json/liveData/playbyplay/playbyplay_<gameId>.json -------------------
@@ -177,9 +209,12 @@ def parse_playbyplay(data: bytes, location: str) -> pl.DataFrame:
         require_type(action, dict, PLAYBYPLAY_SOURCE, location, "an action")
         try:
             rows.append(_action_row(action, str(game_id)))
-        except (KeyError, TypeError, ValueError) as exc:
+        except (KeyError, TypeError, ValueError, OverflowError, AttributeError) as exc:
             raise SourceParseError(
                 PLAYBYPLAY_SOURCE, location, f"action {i} (#{action.get('actionNumber', '?')}): {exc!r}"
             ) from exc
-    frame = pl.DataFrame(rows, schema={k: v for k, v in PLAYBYPLAY_SCHEMA.items() if k != "source_file"})
+    try:
+        frame = pl.DataFrame(rows, schema={k: v for k, v in PLAYBYPLAY_SCHEMA.items() if k != "source_file"})
+    except (TypeError, ValueError, OverflowError, pl.exceptions.PolarsError) as exc:
+        raise SourceParseError(PLAYBYPLAY_SOURCE, location, f"actions do not fit the play-by-play columns: {exc}") from exc
     return frame.with_columns(pl.lit(location).alias("source_file")).sort("order_number")

@@ -6,12 +6,14 @@ client (issue: live scrapers) lands the same bytes this parser reads.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import polars as pl
 
 from nba_platform import schemas
 from nba_platform.sources.errors import SourceParseError, load_json, require_type
+from nba_platform.sources.validation import Parsed, rejected_rows
 
 SOURCE = "nba_stats.leaguegamelog"
 
@@ -63,13 +65,9 @@ def _result_set(payload: Any, location: str) -> tuple[list[str], list[list[Any]]
     if chosen is None:
         raise SourceParseError(SOURCE, location, "result set 'LeagueGameLog' is missing")
     headers = require_type(chosen.get("headers"), list, SOURCE, location, "headers")
+    if not all(isinstance(h, str) for h in headers):
+        raise SourceParseError(SOURCE, location, "headers should be column names (strings)")
     rows = require_type(chosen.get("rowSet"), list, SOURCE, location, "rowSet")
-    for i, row in enumerate(rows):
-        if not isinstance(row, list) or len(row) != len(headers):
-            raise SourceParseError(
-                SOURCE, location, f"row {i} has {len(row) if isinstance(row, list) else 'no'} values "
-                f"for {len(headers)} headers"
-            )
     return headers, rows
 
 
@@ -77,14 +75,72 @@ def _minutes(value: Any) -> float | None:
     """MIN arrives as an integer, a float, or 'MM:SS' depending on the endpoint version."""
     if value is None:
         return None
+    if isinstance(value, bool):
+        raise ValueError(f"{value!r} is not a number of minutes")
     if isinstance(value, str) and ":" in value:
         mins, secs = value.split(":", 1)
         return int(mins) + int(secs) / 60.0
     return float(value)
 
 
+def _one_value(value: Any, target: pl.DataType) -> Any:
+    """One source value as ``target`` (the slow path that finds the offending rows)."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or isinstance(value, (list, dict)):
+        raise ValueError("not a scalar")
+    if target == pl.String:
+        return str(value)
+    if target == pl.Date:
+        return dt.date.fromisoformat(str(value)[:10])
+    number = float(value)
+    if target.is_integer():
+        if not number.is_integer():
+            raise ValueError("not a whole number")
+        return int(number)
+    return number
+
+
+def _typed(header: str, values: list[Any], target: pl.DataType) -> tuple[pl.Series, dict[int, str]]:
+    """A typed column and the rows whose value does not fit (index -> reason)."""
+    name = header
+    try:
+        if any(isinstance(v, (bool, list, dict)) for v in values):
+            raise TypeError("not a scalar of the column's type")
+        if header == "MIN":
+            values = [_minutes(v) for v in values]
+        if target == pl.Date:
+            raw = pl.Series(name, [str(v)[:10] if v is not None else None for v in values], dtype=pl.String)
+            return raw.str.to_date("%Y-%m-%d", strict=True), {}
+        raw = pl.Series(name, values, strict=False)
+        if raw.dtype == pl.Null:
+            return raw.cast(target), {}
+        if raw.dtype == pl.String and target != pl.String:
+            raise TypeError("strings in a typed column")
+        return raw.cast(target, strict=True), {}
+    except (pl.exceptions.InvalidOperationError, pl.exceptions.ComputeError, TypeError, ValueError):
+        pass
+    convert = _minutes if header == "MIN" else (lambda v: _one_value(v, target))
+    out, bad = [], {}
+    for i, value in enumerate(values):
+        try:
+            out.append(None if value is None else (_one_value(convert(value), target) if header == "MIN" else convert(value)))
+        except (TypeError, ValueError, OverflowError):
+            out.append(None)
+            bad[i] = f"wrong_type: {header} {value!r} is not {'a date' if target == pl.Date else target}"
+    return pl.Series(name, out, dtype=target, strict=False), bad
+
+
 def parse_leaguegamelog(data: bytes, location: str, player_or_team: str) -> pl.DataFrame:
-    """Parse one leaguegamelog response into RAW_PLAYER_BOXSCORES ("P") or RAW_TEAM_BOXSCORES ("T")."""
+    """Parse one leaguegamelog response into RAW_PLAYER_BOXSCORES ("P") or RAW_TEAM_BOXSCORES ("T").
+
+    The rows that cannot be typed are left out; `read_leaguegamelog` returns them with their reasons."""
+    return read_leaguegamelog(data, location, player_or_team).frame
+
+
+def read_leaguegamelog(data: bytes, location: str, player_or_team: str) -> Parsed:
+    """The typed rows of one leaguegamelog response, and the rows refused with a reason (a row with the
+    wrong number of values, a value of the wrong type). A file that cannot be read raises SourceParseError."""
     if player_or_team not in ("P", "T"):
         raise ValueError(f"player_or_team must be 'P' or 'T', got {player_or_team!r}")
     payload = load_json(data, SOURCE, location)
@@ -100,28 +156,27 @@ def parse_leaguegamelog(data: bytes, location: str, player_or_team: str) -> pl.D
     if missing:
         raise SourceParseError(SOURCE, location, f"missing columns {missing} (schema drift?)")
 
+    refused: dict[int, str] = {}
+    for i, row in enumerate(rows):
+        if not isinstance(row, list) or len(row) != len(headers):
+            count = len(row) if isinstance(row, list) else "no"
+            refused[i] = f"malformed_row: {count} values for {len(headers)} headers"
+    shaped = [i for i in range(len(rows)) if i not in refused]
     index = {h: i for i, h in enumerate(headers)}
     schema = schemas.TABLES[table]
     columns: dict[str, pl.Series] = {}
     for header, name in mapping.items():
-        values = [row[index[header]] for row in rows] if header in index else [None] * len(rows)
-        if name == "min":
-            try:
-                values = [_minutes(v) for v in values]
-            except (TypeError, ValueError) as exc:
-                raise SourceParseError(SOURCE, location, f"MIN is not a number of minutes: {exc}") from exc
-        if name == "game_date":
-            values = [str(v)[:10] if v is not None else None for v in values]
-        target = schema[name]
-        try:
-            raw = pl.Series(name, values, strict=False, dtype=pl.String if target == pl.Date else None)
-            if target == pl.Date:
-                columns[name] = raw.str.to_date("%Y-%m-%d", strict=True)
-            elif raw.dtype == pl.Null:
-                columns[name] = raw.cast(target)
-            else:
-                columns[name] = raw.cast(target, strict=True)
-        except (pl.exceptions.InvalidOperationError, pl.exceptions.ComputeError, TypeError) as exc:
-            raise SourceParseError(SOURCE, location, f"column {header} has values of the wrong type: {exc}") from exc
-    frame = pl.DataFrame(columns).with_columns(pl.lit(location).alias("source_file"))
-    return schemas.conform(frame, table)
+        values = [rows[i][index[header]] for i in shaped] if header in index else [None] * len(shaped)
+        column, bad = _typed(header, values, schema[name])
+        columns[name] = column.alias(name)
+        for position, reason in bad.items():
+            refused.setdefault(shaped[position], reason)
+    keep = [position for position, i in enumerate(shaped) if i not in refused]
+    frame = pl.DataFrame(columns, schema={n: schema[n] for n in mapping.values()})
+    frame = frame.select(pl.all().gather(keep)).with_columns(pl.lit(location).alias("source_file"))
+    rejected = rejected_rows(
+        location,
+        ((dict(zip(headers, rows[i], strict=False)) if isinstance(rows[i], list) else rows[i], reason)
+         for i, reason in sorted(refused.items())),
+    )
+    return Parsed(schemas.conform(frame, table), rejected)

@@ -15,6 +15,7 @@ import polars as pl
 from nba_platform import schemas
 from nba_platform.names import player_lookup
 from nba_platform.sources.errors import SourceParseError, load_json, require_type
+from nba_platform.sources.validation import Parsed, rejected_rows
 
 SOURCE = "odds_api"
 MARKET = "player_points"
@@ -33,8 +34,10 @@ def _utc(value: Any, location: str, what: str) -> dt.datetime | None:
     if value in (None, ""):
         return None
     try:
-        return dt.datetime.fromisoformat(str(value).replace("Z", "+00:00")).astimezone(dt.UTC)
-    except ValueError as exc:
+        parsed = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        # The API always sends UTC ('Z'); a timestamp without an offset is read as UTC, never as local time.
+        return (parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
+    except (ValueError, OverflowError) as exc:
         raise SourceParseError(SOURCE, location, f"{what} is not a timestamp: {value!r}") from exc
 
 
@@ -68,7 +71,17 @@ def parse_events(data: bytes, location: str) -> pl.DataFrame:
 def parse_event_odds(
     data: bytes, location: str, game_date: dt.date, snapshot_utc: dt.datetime | None = None
 ) -> pl.DataFrame:
-    """One event-odds response -> RAW_PROP_LINES rows (Over and Under prices side by side)."""
+    """One event-odds response -> RAW_PROP_LINES rows (Over and Under prices side by side).
+
+    Outcomes that cannot be read are left out; `read_event_odds` returns them with their reasons."""
+    return read_event_odds(data, location, game_date, snapshot_utc).frame
+
+
+def read_event_odds(
+    data: bytes, location: str, game_date: dt.date, snapshot_utc: dt.datetime | None = None
+) -> Parsed:
+    """The lines of one event-odds response, and the outcomes refused with a reason (no side, player or
+    point; a price or point that is not a number). A file that cannot be read raises SourceParseError."""
     payload, historical_ts = _unwrap_historical(load_json(data, SOURCE, location), location)
     event = require_type(payload, dict, SOURCE, location, "the event odds")
     snapshot = historical_ts or snapshot_utc
@@ -83,24 +96,30 @@ def parse_event_odds(
 
     # (book, player, line) -> prices; Over and Under arrive as separate outcomes.
     lines: dict[tuple[str, str, float], dict[str, Any]] = {}
+    refused: list[tuple[Any, str]] = []
     for book in require_type(event.get("bookmakers", []), list, SOURCE, location, "bookmakers"):
         require_type(book, dict, SOURCE, location, "a bookmaker")
-        for market in book.get("markets", []):
+        for market in require_type(book.get("markets", []), list, SOURCE, location, "markets"):
             if not isinstance(market, dict) or market.get("key") != MARKET:
                 continue
             updated = _utc(market.get("last_update") or book.get("last_update"), location, "last_update")
             for outcome in require_type(market.get("outcomes", []), list, SOURCE, location, "outcomes"):
-                require_type(outcome, dict, SOURCE, location, "an outcome")
+                where = {"bookmaker": book.get("key"), "outcome": outcome}
+                if not isinstance(outcome, dict):
+                    refused.append((where, "malformed_outcome: not an object"))
+                    continue
                 side, player, point = outcome.get("name"), outcome.get("description"), outcome.get("point")
                 if side not in ("Over", "Under") or not player or point is None:
-                    raise SourceParseError(
-                        SOURCE, location, f"{book.get('key')}: outcome without side/player/point: {outcome}"
-                    )
+                    refused.append((where, "malformed_outcome: outcome without side/player/point"))
+                    continue
                 try:
+                    if isinstance(point, bool) or isinstance(outcome.get("price"), bool):
+                        raise TypeError("a boolean")
                     point = float(point)
                     price = None if outcome.get("price") is None else int(outcome["price"])
-                except (TypeError, ValueError) as exc:
-                    raise SourceParseError(SOURCE, location, f"{book.get('key')}: bad price/point {outcome}") from exc
+                except (TypeError, ValueError, OverflowError):
+                    refused.append((where, f"wrong_type: price {outcome.get('price')!r} or point {point!r} is not a number"))
+                    continue
                 key = (str(book.get("key")), str(player), point)
                 row = lines.setdefault(key, {"updated": updated, "Over": None, "Under": None})
                 row[side] = price
@@ -124,4 +143,6 @@ def parse_event_odds(
         }
         for (book, player, point), v in lines.items()
     ]
-    return pl.DataFrame(rows, schema=schemas.RAW_PROP_LINES)
+    prices = [r for r in rows if all(p is None or -(2**31) <= p < 2**31 for p in (r["over_price"], r["under_price"]))]
+    refused += [(r, "out_of_range: a price beyond 32 bits") for r in rows if r not in prices]
+    return Parsed(pl.DataFrame(prices, schema=schemas.RAW_PROP_LINES), rejected_rows(location, refused))

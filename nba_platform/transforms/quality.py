@@ -13,7 +13,9 @@ RANGES: dict[str, dict[str, tuple[float, float]]] = {
     "raw_team_boxscores": {"min": (0, 400), "pts": (0, 250), "fg_pct": (0, 1), "fg3_pct": (0, 1), "ft_pct": (0, 1)},
     # Usage can pass 100 in a one-minute cameo (3 shots in 1 minute is 140); 300 is impossible.
     "player_game_summary": {"minutes": (0, 65), "points": (0, 100), "effective_fg_pct": (0, 1.5), "usage_rate": (0, 300)},
-    "team_game_summary": {"pace": (60, 140), "offensive_rating": (40, 200), "defensive_rating": (40, 200)},
+    # Pace: NBA games run 85-125; a shootout can pass 140 (the simulator's season of `runbook.md` has one
+    # at 140.04, which stopped a whole backfill); a unit error (minutes x5 or /5) is far beyond 160.
+    "team_game_summary": {"pace": (50, 160), "offensive_rating": (40, 200), "defensive_rating": (40, 200)},
     "raw_prop_lines": {"line": (0, 80)},
     "ml_feature_store": {"quality_score": (0, 1), "points_avg_last_10": (0, 100), "days_rest": (0, 400)},
     "player_prop_predictions": {"predicted_points": (0, 100), "p_over": (0, 1), "confidence": (0, 1)},
