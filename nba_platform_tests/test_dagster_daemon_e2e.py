@@ -144,5 +144,5 @@ def test_landing_sensor_then_a_week_backfill_through_graphql(tmp_path):
     assert set(predictions["game_date"].unique()) >= {dt.date(2024, 11, 7)}
     assert read_table("prediction_results", str(warehouse)).height == predictions.height
     total = time.monotonic() - began
+    # Timings are reported, not asserted (bench/ measures speed); the waits above bound each step.
     print(f"sensor {sensor_latency:.1f}s, backfill {backfill_seconds:.1f}s, total {total:.1f}s")  # noqa: T201
-    assert total < 150
