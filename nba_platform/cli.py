@@ -19,7 +19,7 @@ import polars as pl
 from nba_platform.environment import PlatformEnvError, ProdSettings
 from nba_platform.models import ENSEMBLE
 from nba_platform.resources import default_publish_location, default_warehouse_path, platform_home
-from nba_platform.runner import ChunkReport, RunFailed, materialize_range, read_table
+from nba_platform.runner import ChunkReport, Interrupted, RunFailed, materialize_range, read_table
 
 DEMO_SEASON = "2025-26"
 DEMO_WEEKS = 4
@@ -349,6 +349,12 @@ def main(argv: list[str] | None = None) -> int:
     except PlatformEnvError as exc:
         print(f"nba-platform {args.command}: {exc}", file=sys.stderr)
         return 2
+    except (Interrupted, KeyboardInterrupt) as exc:
+        # Between runs a signal lands here directly; during a run, after that run (runner.Interrupted).
+        detail = f": {exc}" if str(exc) else ""
+        print(f"nba-platform {args.command}: stopped on a signal{detail}; run the same command again to finish",
+              file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

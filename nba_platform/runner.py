@@ -10,8 +10,10 @@ import datetime as dt
 import logging
 import os
 import socket
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +21,7 @@ import dagster as dg
 import duckdb
 import polars as pl
 import tenacity
+from dagster._utils.interrupts import check_captured_interrupt
 
 from nba_platform.assets import ALL_ASSETS, DOWNSTREAM_OF_MODEL, UPSTREAM_OF_MODEL, points_model
 from nba_platform.resources import LandingResource, default_warehouse_path, local_resources, platform_home
@@ -117,6 +120,35 @@ class RunFailed(RuntimeError):
     """A Dagster run of the range failed; the message names the failed steps and why."""
 
 
+class Interrupted(RuntimeError):
+    """SIGINT or SIGTERM arrived during a run: the run was finished, the range stopped after it."""
+
+
+@contextmanager
+def _interrupts_noticed() -> Iterator[threading.Event]:
+    """Notice SIGINT/SIGTERM received while an in-process run executes.
+
+    Dagster's in-process execution captures both signals (to stop only at safe points) but never
+    checks them and clears them when the run ends: Ctrl-C or a `kill` (systemd, `timeout`, a CI cancel)
+    would be ignored until the whole backfill finished. A watcher thread sees the captured flag before
+    it is cleared, so the range stops after the current run; a run is never cut in the middle.
+    """
+    noticed, done = threading.Event(), threading.Event()
+
+    def watch() -> None:
+        while not done.wait(0.02):
+            if check_captured_interrupt():
+                noticed.set()
+
+    watcher = threading.Thread(target=watch, name="interrupt-watch", daemon=True)
+    watcher.start()
+    try:
+        yield noticed
+    finally:
+        done.set()
+        watcher.join()
+
+
 @dataclass
 class ChunkReport:
     start: dt.date
@@ -133,23 +165,28 @@ def _materialize(
     tags: dict[str, str],
     partition_key: str | None = None,
 ) -> dict[str, int]:
-    """One in-process Dagster run; raises RunFailed naming the failed steps. Returns rows per asset."""
-    result = dg.materialize(
-        ALL_ASSETS,
-        selection=selection,
-        resources=resources,
-        instance=instance,
-        partition_key=partition_key,
-        run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
-        tags={**tags, TRIGGER_TAG: "cli", **_process_tags()},
-        raise_on_error=False,
-    )
+    """One in-process Dagster run; raises RunFailed naming the failed steps, or Interrupted after a run
+    during which SIGINT/SIGTERM arrived. Returns rows per asset."""
+    with _interrupts_noticed() as interrupted:
+        result = dg.materialize(
+            ALL_ASSETS,
+            selection=selection,
+            resources=resources,
+            instance=instance,
+            partition_key=partition_key,
+            run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
+            tags={**tags, TRIGGER_TAG: "cli", **_process_tags()},
+            raise_on_error=False,
+        )
+    scope = partition_key or f"{tags.get('dagster/asset_partition_range_start')}..{tags.get('dagster/asset_partition_range_end')}"
+    if interrupted.is_set():
+        state = "finished" if result.success else "failed"
+        raise Interrupted(f"interrupted: run {result.run_id} for {scope} {state}, nothing after it was started")
     if not result.success:
         reasons = [
             f"{event.step_key}: {event.event_specific_data.error.message.strip().splitlines()[0]}"
             for event in result.get_step_failure_events()
         ]
-        scope = partition_key or f"{tags.get('dagster/asset_partition_range_start')}..{tags.get('dagster/asset_partition_range_end')}"
         raise RunFailed(f"run {result.run_id} for {scope} failed: " + "; ".join(reasons or ["see the run's logs"]))
     rows = {}
     for event in result.get_asset_materialization_events():

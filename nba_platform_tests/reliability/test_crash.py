@@ -73,3 +73,24 @@ def test_sigkill_halfway_then_rerun_gives_the_uninterrupted_tables(reference, tm
         assert not [r for r in instance.get_runs() if r.status == dg.DagsterRunStatus.STARTED]
     for name in schemas.TABLES:
         assert table_hash(name, home / "warehouse.duckdb") == reference.hashes[name], name
+
+
+def test_sigterm_stops_a_backfill_after_its_current_run_and_leaves_nothing_held(reference, tmp_path):
+    """Dagster's in-process execution captures SIGINT/SIGTERM and, between its safe points, forgets
+    them: a `kill`, Ctrl-C or a CI cancel was ignored until the whole range was done. The runner now
+    notices the signal and stops after the current run (exit 130), leaving no run STARTED and no slot held."""
+    home = tmp_path / "home"
+    proc = cli_start(*BACKFILL, "--landing", str(reference.landing), home=home, log=tmp_path / "term.log")
+    try:
+        wait_for("the first chunk", lambda: f"  {START}.." in (tmp_path / "term.log").read_text(), timeout=240, interval=0.2)
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    log = (tmp_path / "term.log").read_text()
+    assert proc.returncode == 130, log
+    assert "stopped on a signal" in log and "run the same command again to finish" in log
+    with dg.DagsterInstance.from_config(str(home / "dagster_home")) as instance:
+        assert not [r for r in instance.get_runs() if r.status == dg.DagsterRunStatus.STARTED]
+        assert not instance.event_log_storage.get_concurrency_info("duckdb_writer").claimed_slots
