@@ -267,6 +267,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small sizes, one repetition (development)")
     parser.add_argument("--out", help="work folder, kept between runs (default bench/out, bench/out/quick)")
     parser.add_argument("--results", help="default bench/results.json (quick: inside the work folder)")
+    parser.add_argument("--reps", type=int, help="repetitions of the repeated measurements (default 3; quick 1)")
     parser.add_argument("--only", default="", help="comma list: season,daily,overhead,parallel,features,real,scaling")
     args = parser.parse_args(argv)
     out = Path(args.out or ROOT / "bench" / "out" / ("quick" if args.quick else ""))
@@ -278,6 +279,7 @@ def main(argv: list[str] | None = None) -> int:
     bench = Bench(out, args.quick)
     began = time.perf_counter()
     quick = args.quick
+    reps = args.reps or (1 if quick else 3)
     print(f"bench ({bench.results['mode']}) in {out}; load average {os.getloadavg()}", flush=True)
 
     season_params = {"seed": SEED, "seasons": 1, "last_season": "2025-26"}
@@ -288,12 +290,12 @@ def main(argv: list[str] | None = None) -> int:
 
     template = out / "season_backfill" / "rep0"
     if wanted("season") or not (template / "warehouse.duckdb").exists():
-        template = bench.season_backfill(sim, reps=1 if quick else 3)
+        template = bench.season_backfill(sim, reps=reps)
     day = bench._full_slate_date(sim)
     if wanted("daily"):
-        day = bench.daily(sim, template, reps=1 if quick else 3)
+        day = bench.daily(sim, template, reps=reps)
     if wanted("overhead"):
-        bench.overhead(day, template, days=7 if quick else 14)
+        bench.overhead(day, template, days=7)
     if wanted("parallel"):
         bench.parallel(day, template)
     if wanted("features"):

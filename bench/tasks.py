@@ -171,7 +171,6 @@ def parallel(a: dict) -> dict:
         dg.reconstructable(_all_assets_job),
         instance=instance,
         tags={"dagster/partition": a["date"]},
-        run_config={"execution": {"config": {"multiprocess": {"max_concurrent": a.get("max_concurrent", 2)}}}},
         raise_on_error=False,
     )
     wall = time.perf_counter() - began
