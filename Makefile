@@ -7,7 +7,7 @@ PYTHON ?= python3
 export NBA_PLATFORM_HOME ?= $(CURDIR)/.nba_platform
 export DAGSTER_HOME ?= $(NBA_PLATFORM_HOME)/dagster_home
 
-.PHONY: install demo test lint dev clean
+.PHONY: install demo test lint dev clean bench
 
 $(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,16 @@ lint: install
 
 test: lint
 	$(PY) -m pytest -n 2 --dist loadgroup -q
+
+# Benchmarks (issue 9): prints a table, writes bench/results.json; work files in bench/out (kept, reused).
+# Under 20 minutes on 2 cores; see docs/benchmarks.md. `make bench BENCH_ARGS=--quick` for small sizes.
+BENCH_STAMP := $(VENV)/.bench-stamp
+$(BENCH_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[test,bench]'
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
+	$(PY) -m bench.run $(BENCH_ARGS)
 
 # The daemon started by `dagster dev` runs the sensors, automation, freshness evaluation, backfills
 # and run retries with the instance settings shipped in deploy/dagster.yaml (copied on every start).

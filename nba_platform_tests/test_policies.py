@@ -81,3 +81,11 @@ def test_shipped_instance_settings(tmp_path):
         assert policies.apply_pool_limits(instance)["duckdb_writer"] == 1
         assert instance.event_log_storage.get_concurrency_info("duckdb_writer").slot_count == 1
         assert instance.event_log_storage.get_concurrency_info("scrape_odds_api").slot_count == 2
+
+
+def test_job_steps_fork_from_a_preloaded_server():
+    # Spawned step processes re-import dagster, polars, lightgbm and the package (seconds per step);
+    # forked from a forkserver that preloaded the definitions they start at once (bench/, parallelism).
+    job = build_defs(local_resources()).resolve_job_def("all_assets_job")
+    resolved = job.executor_def.config_schema.resolve_config({}).value["config"]
+    assert resolved["multiprocess"]["start_method"] == {"forkserver": {"preload_modules": ["nba_platform.definitions"]}}
