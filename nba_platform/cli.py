@@ -19,7 +19,14 @@ import polars as pl
 from nba_platform.environment import PlatformEnvError, ProdSettings
 from nba_platform.models import ENSEMBLE
 from nba_platform.resources import default_publish_location, default_warehouse_path, platform_home
-from nba_platform.runner import ChunkReport, Interrupted, RunFailed, materialize_range, read_table
+from nba_platform.runner import (
+    ChunkReport,
+    Interrupted,
+    RunFailed,
+    install_stop_handlers,
+    materialize_range,
+    read_table,
+)
 
 DEMO_SEASON = "2025-26"
 DEMO_WEEKS = 4
@@ -341,6 +348,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    install_stop_handlers()
     try:
         return args.func(args)
     except RunFailed as exc:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import signal
 import socket
 import threading
 import time
@@ -124,6 +125,23 @@ class Interrupted(RuntimeError):
     """SIGINT or SIGTERM arrived during a run: the run was finished, the range stopped after it."""
 
 
+# Set by SIGINT/SIGTERM between runs (the CLI installs `request_stop` as their handler): raising
+# KeyboardInterrupt from a signal handler can land inside a garbage-collection callback, where Python
+# prints "Exception ignored" and carries on, so the stop is a flag checked before every run instead.
+_STOP_REQUESTED = threading.Event()
+
+
+def request_stop(_signo: int, _frame: object) -> None:
+    _STOP_REQUESTED.set()
+
+
+def install_stop_handlers() -> None:
+    """SIGINT and SIGTERM ask the range to stop before its next run (main thread only)."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, request_stop)
+        signal.signal(signal.SIGTERM, request_stop)
+
+
 @contextmanager
 def _interrupts_noticed() -> Iterator[threading.Event]:
     """Notice SIGINT/SIGTERM received while an in-process run executes.
@@ -137,7 +155,7 @@ def _interrupts_noticed() -> Iterator[threading.Event]:
 
     def watch() -> None:
         while not done.wait(0.02):
-            if check_captured_interrupt():
+            if check_captured_interrupt() or _STOP_REQUESTED.is_set():
                 noticed.set()
 
     watcher = threading.Thread(target=watch, name="interrupt-watch", daemon=True)
@@ -167,6 +185,9 @@ def _materialize(
 ) -> dict[str, int]:
     """One in-process Dagster run; raises RunFailed naming the failed steps, or Interrupted after a run
     during which SIGINT/SIGTERM arrived. Returns rows per asset."""
+    scope = partition_key or f"{tags.get('dagster/asset_partition_range_start')}..{tags.get('dagster/asset_partition_range_end')}"
+    if _STOP_REQUESTED.is_set():
+        raise Interrupted(f"interrupted before the run for {scope}: nothing after the last finished run was started")
     with _interrupts_noticed() as interrupted:
         result = dg.materialize(
             ALL_ASSETS,
@@ -178,7 +199,6 @@ def _materialize(
             tags={**tags, TRIGGER_TAG: "cli", **_process_tags()},
             raise_on_error=False,
         )
-    scope = partition_key or f"{tags.get('dagster/asset_partition_range_start')}..{tags.get('dagster/asset_partition_range_end')}"
     if interrupted.is_set():
         state = "finished" if result.success else "failed"
         raise Interrupted(f"interrupted: run {result.run_id} for {scope} {state}, nothing after it was started")
