@@ -37,12 +37,14 @@ def print_report(r: dict) -> None:
         shown = "n/a" if value is None else (f"{value:,.2f}" if abs(value) < 100 else f"{value:,.0f}")
         rows.append((name, f"{shown} {unit}", _target(key), _ok(key, value), load, note))
 
-    if "daily" in r:
-        d = r["daily"]
+    for name, label in (("daily", "simulated"), ("daily_real", "real")):
+        if name not in r:
+            continue
+        d = r[name]
         n = len(d["runs_wall_s"])
-        row(f"1 daily run, {d['date']} ({d['games']} games)", "daily_run_s", r["daily_run_s"], "s", _loads(d["load1"]),
-            f"median of {n} processes; in-process run {sorted(d['runs_in_process_s'])[n // 2]:.1f} s")
-        row("  peak RSS", "", r["daily_run_peak_rss_mib"], "MiB")
+        row(f"1 daily run, {label} {d['date']} ({d['games']} games)", "daily_run_s", r[f"{name}_run_s"], "s",
+            _loads(d["load1"]), f"median of {n} processes; in-process run {sorted(d['runs_in_process_s'])[n // 2]:.1f} s")
+        row("  peak RSS", "", r[f"{name}_run_peak_rss_mib"], "MiB")
         row("  + weekly points_model (Mondays)", "", d["weekly_model_wall_s"], "s", "",
             f"in-process {d['weekly_model_in_process_s']:.1f} s")
     if "season_backfill" in r:

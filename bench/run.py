@@ -80,6 +80,21 @@ class Bench:
         print(f"  {label:<34} {wall:8.1f} s  {usage.ru_maxrss / 1024:7.0f} MiB  (load {load1:.2f})", flush=True)
         return result
 
+    def setup_children(self, jobs: list[tuple[str, str, dict]]) -> None:
+        """Untimed setup tasks run side by side (nothing is measured meanwhile)."""
+        logs = self.out / "logs"
+        logs.mkdir(parents=True, exist_ok=True)
+        began = time.perf_counter()
+        procs = []
+        for label, task, args in jobs:
+            with open(logs / f"{label}.log", "w") as log:
+                cmd = [sys.executable, "-m", "bench.tasks", task, json.dumps(args), str(logs / f"{label}.json")]
+                procs.append((label, subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)))
+        for label, proc in procs:
+            if proc.wait() != 0:
+                raise RuntimeError(f"{label} exited {proc.returncode}; see {logs / f'{label}.log'}")
+        print(f"  {'+'.join(label for label, _ in procs):<34} {time.perf_counter() - began:8.1f} s  (setup)", flush=True)
+
     def fresh(self, path: Path, template: Path | None = None) -> Path:
         shutil.rmtree(path, ignore_errors=True)
         if template is not None:
@@ -126,18 +141,17 @@ class Bench:
         self.results["season_backfill_peak_rss_mib"] = statistics.median(r["peak_rss_mib"] for r in runs)
         return self.out / "season_backfill" / "rep0"
 
-    def daily(self, sim: dict, template: Path, reps: int) -> str:
+    def daily(self, sim: dict, template: Path, reps: int, landing: str, name: str = "daily") -> str:
         """1. Every daily asset for one date with a full slate, on top of the backfilled season."""
         day = self._full_slate_date(sim)
-        landing = str(self.out / "sim_season" / "landing")
         runs = []
         for i in range(reps):
-            home = self.fresh(self.out / "daily" / f"rep{i}", template)
-            runs.append(self.child(f"daily_{i}", "daily", {"date": day, "landing": landing}, home, landing))
+            home = self.fresh(self.out / name / f"rep{i}", template)
+            runs.append(self.child(f"{name}_{i}", "daily", {"date": day, "landing": landing}, home, landing))
         week = (dt.date.fromisoformat(day) - dt.timedelta(days=dt.date.fromisoformat(day).weekday())).isoformat()
-        home = self.fresh(self.out / "daily" / "weekly_model", template)
-        model = self.child("weekly_model", "weekly_model", {"week": week, "landing": landing}, home, landing)
-        self.results["daily"] = {
+        home = self.fresh(self.out / name / "weekly_model", template)
+        model = self.child(f"{name}_weekly_model", "weekly_model", {"week": week, "landing": landing}, home, landing)
+        self.results[name] = {
             "date": day,
             "games": self._games_on(sim, day),
             "runs_wall_s": [r["wall_s"] for r in runs],
@@ -149,8 +163,8 @@ class Bench:
             "weekly_model_wall_s": model["wall_s"],
             "weekly_model_in_process_s": model["seconds"],
         }
-        self.results["daily_run_s"] = statistics.median(r["wall_s"] for r in runs)
-        self.results["daily_run_peak_rss_mib"] = statistics.median(r["peak_rss_mib"] for r in runs)
+        self.results[f"{name}_run_s"] = statistics.median(r["wall_s"] for r in runs)
+        self.results[f"{name}_run_peak_rss_mib"] = statistics.median(r["peak_rss_mib"] for r in runs)
         return day
 
     def overhead(self, day: str, template: Path, days: int) -> None:
@@ -218,8 +232,12 @@ class Bench:
         marker = raw / "prepared.json"
         if not marker.exists() or json.loads(marker.read_text()).get("seasons") != sim["seasons"]:
             self.fresh(raw)
-            self.child("setup_scaling_raw", "prepare_scaling",
-                       {"landing": str(self.out / "sim_seasons" / "landing"), "out": str(raw), "seasons": sim["seasons"]})
+            # Setup only (untimed): two processes, one per core, each parsing every other season.
+            landing = str(self.out / "sim_seasons" / "landing")
+            self.setup_children([
+                ("setup_scaling_raw_0", "prepare_scaling", {"landing": landing, "out": str(raw), "seasons": sim["seasons"][0::2]}),
+                ("setup_scaling_raw_1", "prepare_scaling", {"landing": landing, "out": str(raw), "seasons": sim["seasons"][1::2]}),
+            ])
             marker.write_text(json.dumps({"seasons": sim["seasons"]}))
         runs = {}
         for n in counts:
@@ -252,9 +270,18 @@ class Bench:
         most = max(per_date[d] for d in middle)
         return min(d for d in middle if per_date[d] >= min(most, 12))
 
+    def real_daily(self, reps: int, dates: tuple[str, str]) -> None:
+        """1b. The daily run on the real replay, for a date with a real full slate (12+ games): the
+        simulator's schedule never puts more than 10 games on one date."""
+        template = self.out / "real_backfill" / "rep0"
+        counts = games_per_date(REAL_LANDING, *dates)
+        counts = {d: n for d, n in counts.items() if dates[0] <= d <= dates[1]}
+        season = {"first_date": dates[0], "last_date": dates[1], "games_per_date": counts}
+        self.daily(season, template, reps, str(REAL_LANDING), name="daily_real")
+
 
 def games_per_date(landing: Path, first: str, last: str) -> dict[str, int]:
-    """Games per date from the simulated schedule (team box scores have two rows per game)."""
+    """Games per date, from the landed team box scores (two rows per game)."""
     counts = {}
     for folder in sorted((landing / "nba_stats" / "team_boxscores").glob("????-??-??")):
         rows = json.loads((folder / "leaguegamelog.json").read_bytes())["resultSets"][0]["rowSet"]
@@ -293,15 +320,18 @@ def main(argv: list[str] | None = None) -> int:
         template = bench.season_backfill(sim, reps=reps)
     day = bench._full_slate_date(sim)
     if wanted("daily"):
-        day = bench.daily(sim, template, reps=reps)
+        day = bench.daily(sim, template, reps, str(out / "sim_season" / "landing"))
     if wanted("overhead"):
         bench.overhead(day, template, days=7)
     if wanted("parallel"):
         bench.parallel(day, template)
     if wanted("features"):
         bench.features(template)
+    real_dates = ("2024-10-22", "2024-12-01") if quick else REAL_SEASON
     if wanted("real"):
-        bench.real_backfill(1, ("2024-10-22", "2024-12-01") if quick else REAL_SEASON)
+        bench.real_backfill(1, real_dates)
+    if wanted("real") or wanted("daily_real"):
+        bench.real_daily(reps, real_dates)
     if wanted("scaling"):
         # One more season than the largest count: the untimed warm-up history of every run.
         params = {"seed": SEED, "seasons": 3 if quick else 11, "last_season": "2025-26"}
@@ -317,7 +347,7 @@ def main(argv: list[str] | None = None) -> int:
     if not only:
         write_results(bench.results, Path(args.results))
     else:
-        partial = Path(args.results).with_name("results.partial.json")
+        partial = out / "results.partial.json"  # a subset never replaces bench/results.json
         write_results(bench.results, partial)
     return 0
 
