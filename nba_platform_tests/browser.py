@@ -17,7 +17,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -28,6 +27,8 @@ from typing import Any
 
 import httpx
 from websockets.sync.client import connect
+
+from .emulators import free_port, serve
 
 CHROMIUM_FLAGS = [
     "--headless",
@@ -47,12 +48,6 @@ def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _stop(proc: subprocess.Popen, group: bool = False) -> None:
     """SIGTERM by process id (the whole group for chromium's helpers), SIGKILL after 10 s."""
     if proc.poll() is not None:
@@ -70,26 +65,11 @@ def _stop(proc: subprocess.Popen, group: bool = False) -> None:
 
 @contextlib.contextmanager
 def serve_folder(folder: Path) -> Iterator[str]:
-    """``http://127.0.0.1:<port>`` serving ``folder`` until the block ends."""
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(folder)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 15
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"http.server on port {port} did not start") from None
-                time.sleep(0.05)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        _stop(proc)
+    """``http://127.0.0.1:<port>`` serving ``folder`` until the block ends (stopped by process id)."""
+    port = free_port()
+    argv = [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(folder)]
+    with serve(argv, port, "http.server", startup_s=15) as url:
+        yield url
 
 
 class Page:

@@ -30,7 +30,7 @@ def free_port() -> int:
 
 
 @contextmanager
-def _serve(argv: list[str], port: int, name: str, startup_s: float = 30) -> Iterator[str]:
+def serve(argv: list[str], port: int, name: str, startup_s: float = 30) -> Iterator[str]:
     """Run a server process until the block ends; fail with its log if it does not listen in time."""
     with tempfile.TemporaryFile() as log:
         proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT)
@@ -64,7 +64,7 @@ def bigquery_emulator(project: str) -> Iterator[str]:
         "--grpc-host", "127.0.0.1", "--grpc-port", str(free_port()),
         "--ephemeral", "--project", project, "--log-level", "warning",
     ]
-    with _serve(argv, port, "bqemulator") as url:
+    with serve(argv, port, "bqemulator") as url:
         yield url
 
 
@@ -72,6 +72,6 @@ def bigquery_emulator(project: str) -> Iterator[str]:
 def storage_emulator() -> Iterator[str]:
     port = free_port()
     exe = Path(sys.executable).parent / "gcp-storage-emulator"
-    with _serve([str(exe), "start", "--host", "127.0.0.1", "--port", str(port), "--in-memory"], port,
+    with serve([str(exe), "start", "--host", "127.0.0.1", "--port", str(port), "--in-memory"], port,
                 "gcp-storage-emulator") as url:
         yield url

@@ -9,15 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import signal
-import socket
-import subprocess
-import sys
-import tempfile
-import time
 import uuid
-from pathlib import Path
 
 import dagster as dg
 import pytest
@@ -29,37 +21,14 @@ from nba_platform.scrape.errors import QuarantinedResponseError
 from nba_platform.sensors import landing_zone_sensor
 
 from .conftest import REAL_LANDING
-from .scrape_support import KEY, P_LOG, FakeService, Recorder, free_port, make_scraper, ok, read
+from .emulators import storage_emulator
+from .scrape_support import KEY, P_LOG, FakeService, Recorder, make_scraper, ok, read
 
 
 @pytest.fixture(scope="module")
 def emulator():
-    exe = Path(sys.executable).parent / "gcp-storage-emulator"
-    port = free_port()
-    with tempfile.TemporaryFile() as log:
-        proc = subprocess.Popen(
-            [str(exe), "start", "--host", "127.0.0.1", "--port", str(port), "--in-memory"],
-            stdout=log, stderr=subprocess.STDOUT,
-        )
-        try:
-            deadline = time.monotonic() + 20
-            while True:
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                    break
-                except OSError:
-                    if proc.poll() is not None or time.monotonic() > deadline:
-                        log.seek(0)
-                        pytest.fail(f"gcp-storage-emulator did not start: {log.read().decode()[-2000:]}")
-                    time.sleep(0.05)
-            yield f"http://127.0.0.1:{port}"
-        finally:
-            os.kill(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.kill(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=10)
+    with storage_emulator() as url:
+        yield url
 
 
 @pytest.fixture
