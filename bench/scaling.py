@@ -20,17 +20,17 @@ from pathlib import Path
 
 import polars as pl
 
-from nba_platform import config
-from nba_platform import landing as lz
-from nba_platform.models.training import train_week
-from nba_platform.sources.nba_cdn import parse_schedule
-from nba_platform.sources.nba_stats import parse_leaguegamelog
-from nba_platform.sources.odds_api import parse_event_odds
-from nba_platform.transforms import analytics
-from nba_platform.transforms.context import build_upcoming_context
-from nba_platform.transforms.features import build_feature_store
-from nba_platform.transforms.lines import lines_by_game
-from nba_platform.transforms.predictions import predict_props, week_start
+from nba_platform.analytics import summaries as analytics
+from nba_platform.analytics.context import build_upcoming_context
+from nba_platform.analytics.history import HISTORY_DAYS
+from nba_platform.analytics.lines import lines_by_game
+from nba_platform.features.store import build_feature_store
+from nba_platform.landing import zone as lz
+from nba_platform.predictions.predict import predict_props, week_start
+from nba_platform.predictions.training import train_week
+from nba_platform.raw.nba_cdn import parse_schedule
+from nba_platform.raw.nba_stats import parse_leaguegamelog
+from nba_platform.raw.odds_api import parse_event_odds
 
 RAW = ("raw_schedule", "raw_player_boxscores", "raw_team_boxscores", "raw_prop_lines")
 TRAINING_WEEKS = 60  # points_model's TRAINING_WINDOW
@@ -93,7 +93,7 @@ def _season(raw: str, season: str, prev: dict | None, predict: bool) -> tuple[di
     laps("read_and_analytics")
 
     first, last = schedule["game_date"].min(), schedule["game_date"].max()
-    window = pl.col("game_date").is_between(first - dt.timedelta(days=config.HISTORY_DAYS), last, closed="left")
+    window = pl.col("game_date").is_between(first - dt.timedelta(days=HISTORY_DAYS), last, closed="left")
     history_p = pl.concat([f for f in (prev and prev["players"], players) if f is not None]).filter(window)
     history_t = pl.concat([f for f in (prev and prev["teams"], teams) if f is not None]).filter(window)
     context, _ = build_upcoming_context(schedule, lines, history_p, history_t)

@@ -43,7 +43,7 @@ def _date(value: str) -> dt.date:
 @task
 def simulate(a: dict) -> dict:
     """A simulated league in a landing folder (setup, untimed by the table)."""
-    from nba_platform.sources.simulated import simulate as sim
+    from nba_platform.simulator.league import simulate as sim
 
     s = sim(
         a["out"], seed=a["seed"], seasons=a.get("seasons", 1), last_season=a.get("last_season", "2025-26"),
@@ -85,7 +85,7 @@ def backfill(a: dict) -> dict:
 @task
 def daily(a: dict) -> dict:
     """Every daily asset for one game date in one Dagster run (the week's model already trained)."""
-    from nba_platform.assets import ALL_ASSETS, points_model
+    from nba_platform.definitions import ALL_ASSETS, points_model
     from nba_platform.resources import local_resources
     from nba_platform.runner import _materialize, dagster_instance
 
@@ -99,7 +99,7 @@ def daily(a: dict) -> dict:
 @task
 def weekly_model(a: dict) -> dict:
     """The weekly `points_model` for one week (what a Monday adds to the daily run)."""
-    from nba_platform.assets import points_model
+    from nba_platform.definitions import points_model
     from nba_platform.resources import local_resources
     from nba_platform.runner import _materialize, dagster_instance
 
@@ -228,10 +228,10 @@ def features(a: dict) -> dict:
     import polars as pl
 
     from bench import per_player
-    from nba_platform import config
-    from nba_platform.runner import read_table
-    from nba_platform.transforms.context import build_upcoming_context
-    from nba_platform.transforms.features import build_feature_store
+    from nba_platform.analytics.context import build_upcoming_context
+    from nba_platform.analytics.history import HISTORY_DAYS
+    from nba_platform.core.warehouse.read import read_table
+    from nba_platform.features.store import build_feature_store
 
     wh = a["warehouse"]
     schedule = read_table("raw_schedule", wh)
@@ -240,7 +240,7 @@ def features(a: dict) -> dict:
     teams = read_table("team_game_summary", wh)
     first, last = schedule["game_date"].min(), schedule["game_date"].max()
     # The single-run window of the season: every date's 400-day history, ending the day before the last date.
-    lo, hi = first - dt.timedelta(days=config.HISTORY_DAYS), last
+    lo, hi = first - dt.timedelta(days=HISTORY_DAYS), last
     ph = players.filter(pl.col("game_date").is_between(lo, hi, closed="left"))
     th = teams.filter(pl.col("game_date").is_between(lo, hi, closed="left"))
 

@@ -16,16 +16,21 @@ from pathlib import Path
 
 import polars as pl
 
-from nba_platform.environment import PlatformEnvError, ProdSettings
-from nba_platform.models import ENSEMBLE
-from nba_platform.resources import default_publish_location, default_warehouse_path, platform_home
+from nba_platform.core.settings import (
+    PlatformEnvError,
+    ProdSettings,
+    default_publish_location,
+    default_warehouse_path,
+    platform_home,
+)
+from nba_platform.core.warehouse.read import read_table
+from nba_platform.predictions.systems import ENSEMBLE
 from nba_platform.runner import (
     ChunkReport,
     Interrupted,
     RunFailed,
     install_stop_handlers,
     materialize_range,
-    read_table,
 )
 
 DEMO_SEASON = "2025-26"
@@ -121,7 +126,7 @@ def _print_exports(game_date: dt.date, warehouse: str) -> None:
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
-    from nba_platform.sources.simulated import simulate
+    from nba_platform.simulator.league import simulate
 
     began = time.perf_counter()
     summary = simulate(args.out, seed=args.seed, teams=args.teams, seasons=args.seasons)
@@ -133,7 +138,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
 
 def cmd_backfill(args: argparse.Namespace) -> int:
-    from nba_platform.environment import is_prod
+    from nba_platform.core.settings import is_prod
     from nba_platform.resources import prod_resources
 
     _quiet_dagster()
@@ -152,7 +157,7 @@ def cmd_backfill(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from nba_platform.sources.simulated import simulate
+    from nba_platform.simulator.league import simulate
 
     _quiet_dagster()
     home = platform_home()
@@ -177,8 +182,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_scrape(args: argparse.Namespace) -> int:
     """Scrape sources for one date or a range into a landing zone; exit 1 with a one-line reason on failure."""
-    from nba_platform.landing import open_landing
-    from nba_platform.partitions import date_range
+    from nba_platform.core.partitions import date_range
+    from nba_platform.landing.zone import open_landing
     from nba_platform.scrape.errors import CircuitOpenError, ConfigError, HTTPStatusError, ScrapeError
     from nba_platform.scrape.run import SOURCES, Scraper
 
@@ -232,7 +237,7 @@ def cmd_scrape(args: argparse.Namespace) -> int:
 
 def cmd_bq_init(args: argparse.Namespace) -> int:
     """Create the BigQuery datasets and tables from the generated DDL (idempotent; NBA_PLATFORM_ENV=prod settings)."""
-    from nba_platform.bigquery_io import JobLimits, init_warehouse, make_bigquery_client
+    from nba_platform.core.warehouse.bigquery import JobLimits, init_warehouse, make_bigquery_client
 
     settings = ProdSettings.from_env()
     client = make_bigquery_client(settings.project, settings.location)
@@ -275,7 +280,7 @@ def _print_evaluation(report: dict) -> None:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from nba_platform.transforms.evaluation import evaluate
+    from nba_platform.grading.evaluation import evaluate
 
     _quiet_dagster()
     out = sys.stderr if args.json else sys.stdout

@@ -5,13 +5,34 @@ from __future__ import annotations
 import dagster as dg
 
 from nba_platform import policies
-from nba_platform.alert_sensors import ALERT_SENSORS
-from nba_platform.assets import ALL_ASSETS, RAW_ASSETS
-from nba_platform.assets.models import points_model
+from nba_platform.alerts.sensors import ALERT_SENSORS
+from nba_platform.analytics.assets import player_game_summary, team_game_summary, upcoming_player_game_context
+from nba_platform.features.assets import ml_feature_store
+from nba_platform.grading.assets import prediction_results, system_daily_performance
+from nba_platform.predictions.assets import player_prop_predictions, points_model
+from nba_platform.publishing.assets import PUBLISHING_ASSETS
+from nba_platform.raw.assets import raw_player_boxscores, raw_prop_lines, raw_schedule, raw_team_boxscores
+from nba_platform.raw.sensors import landing_zone_sensor
 from nba_platform.resources import resources_for_env
-from nba_platform.schedules import SCRAPE_SCHEDULES
 from nba_platform.scrape.jobs import SCRAPE_JOBS
-from nba_platform.sensors import landing_zone_sensor
+from nba_platform.scrape.schedules import SCRAPE_SCHEDULES
+
+RAW_ASSETS = [raw_schedule, raw_player_boxscores, raw_team_boxscores, raw_prop_lines]
+ALL_ASSETS = [
+    *RAW_ASSETS,
+    team_game_summary,
+    player_game_summary,
+    upcoming_player_game_context,
+    ml_feature_store,
+    points_model,
+    player_prop_predictions,
+    prediction_results,
+    system_daily_performance,
+    *PUBLISHING_ASSETS,
+]
+# The daily assets the weekly model reads, and those that read the model.
+UPSTREAM_OF_MODEL = [a for a in ALL_ASSETS if a not in (points_model, player_prop_predictions, prediction_results, system_daily_performance, *PUBLISHING_ASSETS)]
+DOWNSTREAM_OF_MODEL = [player_prop_predictions, prediction_results, system_daily_performance, *PUBLISHING_ASSETS]
 
 # Freshness policy and automation condition of every asset, from policies.py (the one place
 # deadlines and automation rules are written down).

@@ -19,31 +19,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
-import duckdb
-import polars as pl
-import tenacity
 from dagster._utils.interrupts import check_captured_interrupt
 
-from nba_platform.assets import ALL_ASSETS, DOWNSTREAM_OF_MODEL, UPSTREAM_OF_MODEL, points_model
-from nba_platform.resources import LandingResource, default_warehouse_path, local_resources, platform_home
-from nba_platform.transforms.predictions import week_start
+from nba_platform.core.settings import default_warehouse_path, platform_home
+from nba_platform.definitions import ALL_ASSETS, DOWNSTREAM_OF_MODEL, UPSTREAM_OF_MODEL, points_model
+from nba_platform.landing.resource import LandingResource
+from nba_platform.predictions.predict import week_start
+from nba_platform.resources import local_resources
 
 log = logging.getLogger(__name__)
-
-TABLE_SCHEMAS = {
-    "raw_schedule": "raw",
-    "raw_player_boxscores": "raw",
-    "raw_team_boxscores": "raw",
-    "raw_prop_lines": "raw",
-    "team_game_summary": "analytics",
-    "player_game_summary": "analytics",
-    "upcoming_player_game_context": "analytics",
-    "ml_feature_store": "precompute",
-    "player_prop_predictions": "predictions",
-    "prediction_results": "predictions",
-    "system_daily_performance": "predictions",
-}
-
 
 # The instance settings `make dev` and the CLI start from. Scrapers of one source never run at once:
 # each scrape op is in pool `scrape_<source>` (limit 1 per pool) and each scrape run is tagged with its
@@ -267,35 +251,3 @@ def materialize_range(
             on_chunk(report)
         chunk_start = chunk_end + dt.timedelta(days=1)
     return reports
-
-
-# DuckDB lets one process write a file, or several read it, never both at once: while a run is storing
-# a table (a few hundred ms per step) a reader's open fails with "Could not set lock on file". Readers
-# open short read-only connections and retry that error with backoff (up to READ_LOCK_WAIT_SECONDS);
-# the IO manager's writer retries the same way, so neither side loses data or fails on the other.
-READ_LOCK_WAIT_SECONDS = 120.0
-
-
-def _lock_conflict(exc: BaseException) -> bool:
-    return isinstance(exc, duckdb.IOException) and "lock" in str(exc).lower()
-
-
-def connect_read_only(path: str, wait_seconds: float = READ_LOCK_WAIT_SECONDS) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the warehouse, waiting (backoff with jitter) while a writer holds it."""
-    for attempt in tenacity.Retrying(
-        retry=tenacity.retry_if_exception(_lock_conflict),
-        wait=tenacity.wait_exponential_jitter(multiplier=0.05, max=2.0, jitter=0.1),
-        stop=tenacity.stop_after_delay(wait_seconds),
-        reraise=True,
-    ):
-        with attempt:
-            return duckdb.connect(path, read_only=True)
-    raise AssertionError("unreachable")  # tenacity either returns or re-raises
-
-
-def read_table(table: str, warehouse_path: str | None = None, where: str = "") -> pl.DataFrame:
-    """Read a warehouse table (read-only connection: never hold the writer's lock; waits while a run writes)."""
-    path = warehouse_path or default_warehouse_path()
-    with connect_read_only(path) as conn:
-        sql = f"select * from {TABLE_SCHEMAS[table]}.{table} {where}"
-        return pl.from_arrow(conn.execute(sql).to_arrow_table())

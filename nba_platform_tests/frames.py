@@ -6,7 +6,7 @@ import datetime as dt
 
 import polars as pl
 
-from nba_platform import schemas
+from nba_platform import tables as schemas
 
 UTC = dt.UTC
 

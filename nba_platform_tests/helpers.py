@@ -20,9 +20,10 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
-from nba_platform import landing as lz
-from nba_platform import schemas
-from nba_platform.runner import materialize_range, read_table
+from nba_platform import tables as schemas
+from nba_platform.core.warehouse.read import read_table
+from nba_platform.landing import zone as lz
+from nba_platform.runner import materialize_range
 
 from .conftest import REAL_LANDING
 
@@ -49,9 +50,9 @@ def link_real_landing(dest: Path, dates: list[dt.date], seasons: list[str]) -> P
 def without_row_rules(monkeypatch) -> None:
     """Let raw rows past the row rules (sources/validation.py), as if a rule were missing, to test
     what stands behind them: the blocking checks, the automation holds and the alerts."""
-    from nba_platform.sources.validation import REJECTED, Parsed
+    from nba_platform.raw.validation import REJECTED, Parsed
 
-    monkeypatch.setattr("nba_platform.assets.raw.validate", lambda frame, table: Parsed(frame, pl.DataFrame(schema=REJECTED)))
+    monkeypatch.setattr("nba_platform.raw.assets.validate", lambda frame, table: Parsed(frame, pl.DataFrame(schema=REJECTED)))
 
 
 def run_graph(landing: Path, warehouse: Path, start: dt.date, end: dt.date, chunk_days: int = 31):

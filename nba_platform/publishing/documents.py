@@ -15,8 +15,8 @@ from typing import Any
 
 import polars as pl
 
-from nba_platform import schemas
-from nba_platform.landing import season_of
+from nba_platform import tables as schemas
+from nba_platform.landing.zone import season_of
 from nba_platform.publishing import PUBLISHED_SYSTEM, SCHEMA_VERSION
 from nba_platform.publishing import status as st
 

@@ -17,7 +17,7 @@ import os
 from pathlib import Path
 from typing import Any, Protocol
 
-from nba_platform.landing import atomic_write_bytes
+from nba_platform.landing.zone import atomic_write_bytes
 from nba_platform.publishing.validation import validate_document
 
 JSON_TYPE = "application/json"

@@ -13,7 +13,7 @@ from typing import Any
 import dagster as dg
 from pydantic import Field
 
-from nba_platform.resources import LandingResource
+from nba_platform.landing.resource import LandingResource
 from nba_platform.scrape.errors import ScrapeError
 from nba_platform.scrape.run import ET, Scraper
 

@@ -20,17 +20,17 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
-from nba_platform import landing as lz
-from nba_platform.landing import LandingZone
-from nba_platform.partitions import TIMEZONE
+from nba_platform.core.partitions import TIMEZONE
+from nba_platform.landing import zone as lz
+from nba_platform.landing.zone import LandingZone
+from nba_platform.raw.nba_cdn import parse_schedule
+from nba_platform.raw.parsing import SourceParseError
 from nba_platform.scrape.errors import CircuitOpenError, HTTPStatusError, ScrapeBatchError, ScrapeError
 from nba_platform.scrape.http import CircuitBreaker
 from nba_platform.scrape.land import Landed
-from nba_platform.scrape.nba_cdn import NbaCdnClient
-from nba_platform.scrape.nba_stats import NbaStatsClient
-from nba_platform.scrape.odds_api import OddsApiClient
-from nba_platform.sources.errors import SourceParseError
-from nba_platform.sources.nba_cdn import parse_schedule
+from nba_platform.scrape.nba_cdn_client import NbaCdnClient
+from nba_platform.scrape.nba_stats_client import NbaStatsClient
+from nba_platform.scrape.odds_api_client import OddsApiClient
 
 log = logging.getLogger(__name__)
 

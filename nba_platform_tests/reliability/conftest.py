@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 from filelock import FileLock  # a dagster dependency
 
-from nba_platform import schemas
-from nba_platform.sources.simulated import simulate
+from nba_platform import tables as schemas
+from nba_platform.simulator.league import simulate
 
 from ..helpers import ROOT, run_graph, table_hash
 

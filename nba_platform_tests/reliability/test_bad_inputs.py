@@ -25,14 +25,14 @@ import dagster as dg
 import polars as pl
 import pytest
 
-from nba_platform import landing as lz
-from nba_platform.assets import UPSTREAM_OF_MODEL
-from nba_platform.partitions import date_range
+from nba_platform.core.partitions import date_range
+from nba_platform.core.warehouse.read import read_table
+from nba_platform.definitions import UPSTREAM_OF_MODEL
+from nba_platform.landing import zone as lz
+from nba_platform.raw.nba_cdn import read_schedule
+from nba_platform.raw.nba_stats import read_leaguegamelog
+from nba_platform.raw.odds_api import read_event_odds
 from nba_platform.resources import local_resources
-from nba_platform.runner import read_table
-from nba_platform.sources.nba_cdn import read_schedule
-from nba_platform.sources.nba_stats import read_leaguegamelog
-from nba_platform.sources.odds_api import read_event_odds
 
 from ..conftest import REAL_LANDING
 from ..helpers import link_real_landing

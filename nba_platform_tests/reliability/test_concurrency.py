@@ -17,8 +17,8 @@ import time
 import duckdb
 import polars as pl
 
-from nba_platform import schemas
-from nba_platform.runner import connect_read_only, read_table
+from nba_platform import tables as schemas
+from nba_platform.core.warehouse.read import connect_read_only, read_table
 
 from ..helpers import table
 from .conftest import START, cli_start

@@ -15,7 +15,7 @@ import time
 
 import dagster as dg
 
-from nba_platform import schemas
+from nba_platform import tables as schemas
 from nba_platform.runner import PID_TAG
 
 from ..helpers import table, table_hash, wait_for

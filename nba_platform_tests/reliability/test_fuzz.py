@@ -26,16 +26,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nba_platform import landing as lz
-from nba_platform import schemas
-from nba_platform.sources.errors import SourceParseError
-from nba_platform.sources.nba_cdn import PLAYBYPLAY_SCHEMA, parse_playbyplay, read_schedule
-from nba_platform.sources.nba_stats import read_leaguegamelog
-from nba_platform.sources.odds_api import EVENTS_SCHEMA, parse_events, read_event_odds
-from nba_platform.sources.validation import validate
-from nba_platform.transforms.context import build_upcoming_context
-from nba_platform.transforms.features import COMPUTED, DEFAULT, FALLBACK, MISSING, build_feature_store
-from nba_platform.transforms.quality import out_of_range
+from nba_platform import tables as schemas
+from nba_platform.analytics.context import build_upcoming_context
+from nba_platform.features.store import COMPUTED, DEFAULT, FALLBACK, MISSING, build_feature_store
+from nba_platform.landing import zone as lz
+from nba_platform.quality import out_of_range
+from nba_platform.raw.nba_cdn import PLAYBYPLAY_SCHEMA, parse_playbyplay, read_schedule
+from nba_platform.raw.nba_stats import read_leaguegamelog
+from nba_platform.raw.odds_api import EVENTS_SCHEMA, parse_events, read_event_odds
+from nba_platform.raw.parsing import SourceParseError
+from nba_platform.raw.validation import validate
 
 from ..conftest import FIXTURES, REAL_LANDING
 from ..frames import history_rows, schedule_rows, team_rows

@@ -10,13 +10,14 @@ import shutil
 import dagster as dg
 import pytest
 
-from nba_platform import landing as lz
-from nba_platform import schemas
-from nba_platform.assets import ALL_ASSETS, points_model
-from nba_platform.resources import LandingResource, local_resources
+from nba_platform import tables as schemas
+from nba_platform.definitions import ALL_ASSETS, points_model
+from nba_platform.landing import zone as lz
+from nba_platform.landing.resource import LandingResource
+from nba_platform.predictions.predict import week_start
+from nba_platform.raw.sensors import landing_zone_sensor
+from nba_platform.resources import local_resources
 from nba_platform.scrape.land import land
-from nba_platform.sensors import landing_zone_sensor
-from nba_platform.transforms.predictions import week_start
 
 from ..helpers import table_hash
 from .conftest import END, START

@@ -14,10 +14,10 @@ import shutil
 import dagster as dg
 import polars as pl
 
-from nba_platform import landing as lz
-from nba_platform.resources import LandingResource
+from nba_platform.landing import zone as lz
+from nba_platform.landing.resource import LandingResource
+from nba_platform.raw.sensors import landing_zone_sensor
 from nba_platform.runner import materialize_range
-from nba_platform.sensors import landing_zone_sensor
 
 from ..helpers import table
 from .conftest import CHUNK_DAYS, END, START

@@ -19,15 +19,16 @@ import dagster as dg
 import pytest
 from dagster._serdes import serialize_value
 
-from nba_platform import landing as lz
-from nba_platform.alert_sensors import run_failure_alert_sensor
-from nba_platform.alerts import ENV_SLACK, ENV_WEBHOOK, AlertNotifier
-from nba_platform.assets import raw_prop_lines
-from nba_platform.resources import LandingResource, local_resources
+from nba_platform.alerts.notifier import ENV_SLACK, ENV_WEBHOOK, AlertNotifier
+from nba_platform.alerts.sensors import run_failure_alert_sensor
+from nba_platform.definitions import raw_prop_lines
+from nba_platform.landing import zone as lz
+from nba_platform.landing.resource import LandingResource
+from nba_platform.resources import local_resources
 from nba_platform.scrape.jobs import SCRAPE_JOBS, run_config
 
+from ..alerts.test_freshness_alerts import WebhookRecorder
 from ..scrape_support import HIST_EVENTS_2024_01_25, HIST_ODDS_H2H, KEY, LocalServer, ok, read
-from ..test_freshness_alerts import WebhookRecorder
 
 pytestmark = pytest.mark.usefixtures("scrape_env")
 

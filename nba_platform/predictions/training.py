@@ -1,0 +1,123 @@
+"""Walk-forward training of one week's `points_model`.
+
+Everything is learned from rows dated before `week_start`: the LightGBM booster, each system's
+spread and calibration, and the ensemble weights. The last VALID_DAYS before the week (at most 30%
+of the dates) are held out:
+the booster early-stops on them and every system is scored on them out of sample; the booster is then
+refitted on all rows with the number of rounds found.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import polars as pl
+
+from nba_platform import tables as schemas
+from nba_platform.predictions.bundle import ModelBundle
+from nba_platform.predictions.distribution import fit_calibration, fit_line_calibration, fit_spread, prob_over
+from nba_platform.predictions.systems import BASE_SYSTEMS, ENSEMBLE, ensemble, lightgbm_model
+from nba_platform.predictions.systems.base import SystemInputs
+
+VALID_DAYS = 28
+MIN_TRAIN_ROWS = 1000
+
+
+def labeled_rows(features: pl.DataFrame, player_history: pl.DataFrame) -> pl.DataFrame:
+    """Feature rows of played games with the points actually scored."""
+    actual = player_history.select("game_id", "player_id", pl.col("points").cast(pl.Float64).alias("actual_points"))
+    return schemas.conform(features, "ml_feature_store").join(actual, on=["game_id", "player_id"], how="inner")
+
+
+def system_predictions(rows: pl.DataFrame, inputs: SystemInputs) -> pl.DataFrame:
+    """One column per base system (named by system id) beside the rows' keys."""
+    out = rows.select("game_id", "player_id")
+    for system in BASE_SYSTEMS:
+        predicted = system.predict(SystemInputs(rows, inputs.player_history, inputs.team_history, inputs.bundle))
+        out = out.join(predicted.rename({"predicted_points": system.system_id}), on=["game_id", "player_id"], how="left")
+    return out
+
+
+def _split(labeled: pl.DataFrame, week_start: dt.date) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Hold out the last VALID_DAYS before the week, but never more than the last 30% of the dates
+    (early in a season's history the booster still needs most rows to learn from)."""
+    dates = labeled["game_date"].unique().sort()
+    cut = max(week_start - dt.timedelta(days=VALID_DAYS), dates[int(len(dates) * 0.7)])
+    return labeled.filter(pl.col("game_date") < cut), labeled.filter(pl.col("game_date") >= cut)
+
+
+def _mae(predicted: pl.Series, actual: pl.Series) -> float | None:
+    both = pl.DataFrame({"p": predicted, "a": actual}).drop_nulls()
+    return float((both["p"] - both["a"]).abs().mean()) if both.height else None
+
+
+def train_week(
+    week_start: dt.date,
+    features: pl.DataFrame,
+    player_history: pl.DataFrame,
+    team_history: pl.DataFrame,
+) -> ModelBundle:
+    labeled = labeled_rows(features.filter(pl.col("game_date") < week_start), player_history)
+    player_history = player_history.filter(pl.col("game_date") < week_start)
+    team_history = team_history.filter(pl.col("game_date") < week_start)
+    system_ids = [s.system_id for s in BASE_SYSTEMS]
+    if labeled.height < MIN_TRAIN_ROWS:
+        return ModelBundle(
+            week_start, None, 0,
+            ensemble_weights={
+                "without_line": ensemble.prior_weights(system_ids[:-1], with_line=False),
+                "with_line": ensemble.prior_weights(system_ids[:-1], with_line=True),
+            },
+            metadata={"status": f"not trained: {labeled.height} labeled rows before {week_start} (< {MIN_TRAIN_ROWS})"},
+        )
+
+    train, valid = _split(labeled, week_start)
+    booster, rounds, valid_mae = lightgbm_model.train(train, valid)
+    provisional = ModelBundle(week_start, booster.model_to_string(num_iteration=rounds), rounds)
+    scored = system_predictions(valid, SystemInputs(valid, player_history, team_history, provisional)).join(
+        valid.select("game_id", "player_id", pl.col("points_line").alias(ensemble.LINE), "actual_points"),
+        on=["game_id", "player_id"],
+    )
+    weights = ensemble.learn(scored, system_ids)
+    scored = scored.with_columns(ensemble.combine(scored, weights).alias(ENSEMBLE))
+
+    spreads, calibrations, line_calibrations, maes = {}, {}, {}, {}
+    actual = scored["actual_points"].to_numpy()
+    line = scored[ensemble.LINE].cast(pl.Float64).fill_null(np.nan).to_numpy()
+    decided = np.isfinite(line) & (actual != line)  # lined rows that did not push
+    for system_id in [*system_ids, ENSEMBLE]:
+        mu = np.clip(scored[system_id].cast(pl.Float64).fill_null(np.nan).to_numpy(), 0.0, None)
+        spreads[system_id] = fit_spread(mu, actual)
+        sigma = spreads[system_id].sigma(mu)
+        calibrations[system_id] = fit_calibration(mu, sigma, actual)
+        p_over = prob_over(mu[decided], sigma[decided], line[decided], calibrations[system_id])
+        line_calibrations[system_id] = fit_line_calibration(p_over, actual[decided] > line[decided])
+        maes[system_id] = _mae(scored[system_id], scored["actual_points"])
+    lined = scored.filter(pl.col(ensemble.LINE).is_not_null())
+    maes["line_on_lined_rows"] = _mae(lined[ensemble.LINE], lined["actual_points"])
+
+    full = lightgbm_model.fit(labeled, rounds)
+    importance = dict(zip(lightgbm_model.FEATURES, full.feature_importance("gain").round(1).tolist(), strict=True))
+    return ModelBundle(
+        week_start,
+        full.model_to_string(),
+        rounds,
+        spreads,
+        calibrations,
+        weights,
+        line_calibrations,
+        metadata={
+            "status": "trained",
+            "training_window": [labeled["game_date"].min().isoformat(), labeled["game_date"].max().isoformat()],
+            "train_rows": labeled.height,
+            "validation_rows": valid.height,
+            "validation_window": [valid["game_date"].min().isoformat(), valid["game_date"].max().isoformat()],
+            "validation_mae": {k: (round(v, 3) if v is not None else None) for k, v in maes.items()},
+            "booster_validation_mae": valid_mae,
+            "rounds": rounds,
+            "feature_importance": dict(sorted(importance.items(), key=lambda kv: -kv[1])),
+            "ensemble_weights": weights,
+            "line_calibration": {k: [round(v.a, 3), round(v.b, 3)] for k, v in line_calibrations.items() if v.fitted},
+        },
+    )

@@ -1,0 +1,242 @@
+"""Phase 6: the exports. Files in the publish location, not warehouse tables: each asset writes its
+documents through the `publisher` resource and returns only metadata (paths, bytes, counts).
+
+Every asset is `game_date`-partitioned and single-run backfillable: a range run writes each date's
+documents in one pass. Documents are built by `nba_platform.publishing.documents`, validated against
+their JSON Schema and written atomically; an invalid document fails the step and nothing is written.
+"""
+
+
+import datetime as dt
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+import dagster as dg
+import polars as pl
+
+from nba_platform import policies
+from nba_platform.core.partitions import game_date_partitions
+from nba_platform.publishing import documents as docs
+from nba_platform.publishing.page import render_page, table_rows
+from nba_platform.publishing.publisher import HTML_TYPE, read_document, write_document
+from nba_platform.publishing.resource import PublisherResource
+from nba_platform.publishing.status import FreshnessReading
+from nba_platform.table_assets import partition_dates
+
+GROUP = "publishing"
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", dg.BetaWarning)  # allow_nonexistent_upstream_partitions (DESIGN §8)
+    # Season to date (a season spans at most ~11 months), the date itself included.
+    SEASON_WINDOW = dg.TimeWindowPartitionMapping(start_offset=-366, end_offset=0, allow_nonexistent_upstream_partitions=True)
+
+
+def _spec(name: str, description: str, kind: str = "json") -> dict[str, Any]:
+    """Decorator arguments of an export; its deadline and automation are in policies.py."""
+    return {
+        "name": name,
+        "group_name": GROUP,
+        "description": description,
+        "partitions_def": game_date_partitions,
+        "backfill_policy": dg.BackfillPolicy.single_run(),
+        # Inputs come through the warehouse IO manager (a DuckDB connection): the writers' pool.
+        "pool": policies.warehouse_pool(),
+        "retry_policy": policies.WAREHOUSE_RETRY,
+        "kinds": {kind},
+    }
+
+
+def read_freshness(context: dg.AssetExecutionContext, watched: Sequence[str]) -> list[FreshnessReading] | None:
+    """The freshness state the instance records for this asset and the inputs it vouches for.
+
+    None (reported as `freshness.checked: false`) when the instance cannot say: a status must never
+    fail an export, so any error here is logged and the document goes out without it."""
+    keys = [context.asset_key, *(dg.AssetKey(name) for name in watched)]
+    try:
+        records = context.instance.get_freshness_state_records(keys)
+    except Exception as exc:  # noqa: BLE001 - advisory input; the reason is logged
+        context.log.warning(f"freshness state unavailable ({type(exc).__name__}: {exc}); documents say checked=false")
+        return None
+    return [
+        FreshnessReading(key.to_user_string(), record.freshness_state.value, record.updated_at)
+        for key, record in sorted(records.items(), key=lambda kv: kv[0].to_user_string())
+    ]
+
+
+def _files_metadata(written: list[tuple[str, int]], **counts: Any) -> dict[str, Any]:
+    return {
+        "path": written[-1][0] if written else None,
+        "files": len(written),
+        "bytes": sum(size for _, size in written),
+        "written": dg.MetadataValue.json([{"path": p, "bytes": b} for p, b in written[:20]]),
+        **counts,
+    }
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+# What tonight's picks vouch for besides themselves: the predictions, their features, the lines, the schedule.
+TONIGHT_WATCHES = ("player_prop_predictions", "ml_feature_store", "raw_prop_lines", "raw_schedule")
+
+
+# ----------------------------------------------------------------------------------------------
+
+
+@dg.asset(
+    **_spec(
+        "exports_tonight",
+        "tonight/{date}.json: every game with its players, line and prices, every system's predicted points, "
+        "the published system's P(over), pick and confidence, and rest/form context.",
+    )
+)
+def exports_tonight(
+    context: dg.AssetExecutionContext,
+    publisher: PublisherResource,
+    player_prop_predictions: pl.DataFrame,
+    ml_feature_store: pl.DataFrame,
+    raw_schedule: pl.DataFrame,
+) -> dg.MaterializeResult:
+    out, freshness = publisher.publisher(), read_freshness(context, TONIGHT_WATCHES)
+    written, players, picks, states = [], 0, 0, {}
+    for day in partition_dates(context):
+        doc = docs.build_tonight(day, raw_schedule, player_prop_predictions, ml_feature_store, _now(), freshness)
+        written.append(write_document(out, docs.tonight_path(day), "tonight", doc))
+        recs, state = doc["summary"]["recommendations"], doc["status"]["state"]
+        players, picks = players + doc["summary"]["players"], picks + recs["OVER"] + recs["UNDER"]
+        states[state] = states.get(state, 0) + 1
+        context.log.info(f"{written[-1][0]}: {written[-1][1]} bytes, status {state}")
+    return dg.MaterializeResult(
+        metadata=_files_metadata(written, players=players, picks=picks, status=dg.MetadataValue.json(states))
+    )
+
+
+@dg.asset(
+    **_spec(
+        "exports_results",
+        "results/{date}.json: the published system's graded picks with wins, losses, pushes, hit rate, ROI, MAE, "
+        "share within 3 points, and breakdowns by system, recommendation and confidence bucket.",
+    )
+)
+def exports_results(
+    context: dg.AssetExecutionContext,
+    publisher: PublisherResource,
+    prediction_results: pl.DataFrame,
+    player_prop_predictions: pl.DataFrame,
+) -> dg.MaterializeResult:
+    out, freshness = publisher.publisher(), read_freshness(context, ("prediction_results",))
+    written, picks, states = [], 0, {}
+    for day in partition_dates(context):
+        doc = docs.build_results(day, prediction_results, player_prop_predictions, _now(), freshness)
+        written.append(write_document(out, docs.results_path(day), "results", doc))
+        picks += len(doc["picks"])
+        states[doc["status"]["state"]] = states.get(doc["status"]["state"], 0) + 1
+    return dg.MaterializeResult(metadata=_files_metadata(written, picks=picks, status=dg.MetadataValue.json(states)))
+
+
+@dg.asset(
+    **_spec(
+        "exports_players",
+        "players/{player_lookup}.json for everyone who played or was predicted on the date: last 10 games "
+        "with predictions vs actuals, season splits, each system's record on him; players/index.json lists them.",
+    ),
+    ins={
+        "player_game_summary": dg.AssetIn("player_game_summary", partition_mapping=SEASON_WINDOW),
+        "prediction_results": dg.AssetIn("prediction_results", partition_mapping=SEASON_WINDOW),
+    },
+)
+def exports_players(
+    context: dg.AssetExecutionContext,
+    publisher: PublisherResource,
+    player_game_summary: pl.DataFrame,
+    prediction_results: pl.DataFrame,
+    player_prop_predictions: pl.DataFrame,
+) -> dg.MaterializeResult:
+    out, freshness = publisher.publisher(), read_freshness(context, ("prediction_results", "player_game_summary"))
+    index = read_document(out, docs.PLAYERS_INDEX_PATH)
+    published_dates = {e["player_lookup"]: e["game_date"] for e in (index or {}).get("players", [])}
+    days = partition_dates(context)
+    # Each player's document is as of his latest date in the range; a newer one already published
+    # (a backfill of older dates) is left alone.
+    latest: dict[str, dt.date] = {}
+    for day in days:
+        for lookup in docs.players_on(day, player_game_summary, prediction_results):
+            latest[lookup] = day
+    written, built, skipped = [], {}, 0
+    for day in days:
+        wanted = [k for k, d in latest.items() if d == day and published_dates.get(k, "") <= day.isoformat()]
+        skipped += sum(1 for d in latest.values() if d == day) - len(wanted)
+        if not wanted:
+            continue
+        documents = docs.build_players(
+            day, player_game_summary, prediction_results, player_prop_predictions, _now(), freshness, only=wanted
+        )
+        for lookup, doc in documents.items():
+            written.append(write_document(out, docs.player_path(lookup), "player", doc))
+        built.update(documents)
+    index_doc = docs.build_players_index(index, built, _now())
+    written.append(write_document(out, docs.PLAYERS_INDEX_PATH, "players_index", index_doc))
+    return dg.MaterializeResult(
+        metadata=_files_metadata(
+            written, players=len(built), skipped_newer_published=skipped, index_players=len(index_doc["players"])
+        )
+    )
+
+
+@dg.asset(
+    **_spec(
+        "exports_systems",
+        "systems/performance.json: each system's last 7 and 30 days and season (MAE, bias, hit rate, ROI, Brier) "
+        "and its daily record, as of the latest date run (an older date never replaces a newer document).",
+    ),
+    ins={"system_daily_performance": dg.AssetIn("system_daily_performance", partition_mapping=SEASON_WINDOW)},
+)
+def exports_systems(
+    context: dg.AssetExecutionContext, publisher: PublisherResource, system_daily_performance: pl.DataFrame
+) -> dg.MaterializeResult:
+    out, freshness = publisher.publisher(), read_freshness(context, ("system_daily_performance", "prediction_results"))
+    day = partition_dates(context)[-1]
+    current = read_document(out, docs.SYSTEMS_PATH)
+    if current is not None and current.get("game_date", "") > day.isoformat():
+        context.log.info(f"{docs.SYSTEMS_PATH} is as of {current['game_date']}, newer than {day}: left alone")
+        return dg.MaterializeResult(metadata={"path": out.describe(docs.SYSTEMS_PATH), "skipped_newer_published": True})
+    doc = docs.build_systems(day, system_daily_performance, _now(), freshness)
+    written = [write_document(out, docs.SYSTEMS_PATH, "systems_performance", doc)]
+    return dg.MaterializeResult(
+        metadata=_files_metadata(written, systems=len(doc["systems"]), as_of=doc["as_of"], status=doc["status"]["state"])
+    )
+
+
+@dg.asset(
+    **_spec(
+        "exports_page",
+        "site/{date}.html: a self-contained page (inline CSS/JS/SVG) with the date's props as a sortable table "
+        "and each system's recent hit rate and MAE; built from the same documents as the JSON exports.",
+        kind="html",
+    ),
+    deps=["exports_tonight", "exports_systems"],
+    ins={"system_daily_performance": dg.AssetIn("system_daily_performance", partition_mapping=SEASON_WINDOW)},
+)
+def exports_page(
+    context: dg.AssetExecutionContext,
+    publisher: PublisherResource,
+    player_prop_predictions: pl.DataFrame,
+    ml_feature_store: pl.DataFrame,
+    raw_schedule: pl.DataFrame,
+    system_daily_performance: pl.DataFrame,
+) -> dg.MaterializeResult:
+    out, freshness = publisher.publisher(), read_freshness(context, TONIGHT_WATCHES)
+    written, rows = [], 0
+    for day in partition_dates(context):
+        now = _now()
+        tonight = docs.build_tonight(day, raw_schedule, player_prop_predictions, ml_feature_store, now, freshness)
+        systems = docs.build_systems(day, system_daily_performance, now, freshness)
+        html = render_page(tonight, systems).encode("utf-8")
+        written.append((out.write_bytes(docs.page_path(day), html, HTML_TYPE), len(html)))
+        rows += len(table_rows(tonight))
+    return dg.MaterializeResult(metadata=_files_metadata(written, table_rows=rows))
+
+
+PUBLISHING_ASSETS = [exports_tonight, exports_results, exports_players, exports_systems, exports_page]

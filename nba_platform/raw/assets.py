@@ -1,0 +1,181 @@
+"""Phase 2: raw tables parsed from the landing zone, one `game_date` partition per ET date.
+
+A file that cannot be read is quarantined with its reason and reported; the other files of the run
+still land. Rows that fail the row rules (`sources/validation.py`: a value of the wrong type, negative
+minutes, a player on two teams, a row dated on another day, a line without prices, duplicates, ...)
+are written with their reasons to ``_quarantine/<file>.rejected_rows.json``, counted in the metadata
+and in the non-blocking ``rows_valid`` check; the file's other rows land.
+"""
+
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+
+import dagster as dg
+import polars as pl
+
+from nba_platform import tables as schemas
+from nba_platform.landing import zone as lz
+from nba_platform.landing.resource import LandingResource
+from nba_platform.raw.nba_cdn import read_schedule
+from nba_platform.raw.nba_stats import read_leaguegamelog
+from nba_platform.raw.odds_api import read_event_odds
+from nba_platform.raw.parsing import SourceParseError
+from nba_platform.raw.validation import Parsed, reason_counts, record, validate
+from nba_platform.table_assets import count_check, emit, partition_dates, table_asset_kwargs
+
+
+def _read_all(
+    context: dg.AssetExecutionContext,
+    zone: lz.LandingZone,
+    relpaths: Iterable[str],
+    parse: Callable[[bytes, str], Parsed],
+    table: str,
+    dates: list[dt.date] | None = None,
+) -> tuple[pl.DataFrame, pl.DataFrame, list[str]]:
+    """Parse every file and validate its rows: quarantine unreadable files and rejected rows, keep going.
+
+    Returns the good rows, the rejected rows (REJECTED) and the quarantined files. With ``dates`` (files
+    that cover more than the partition, i.e. the season schedule) the whole file is validated and its
+    record written, and only the rows of those dates are returned."""
+    frames, rejected, quarantined, digests = [], [], [], {}
+    for relpath in relpaths:
+        data = zone.read_bytes(relpath)
+        digests[relpath] = lz.content_digest(data)
+        try:
+            parsed = parse(data, relpath)
+        except SourceParseError as exc:
+            dest = zone.quarantine(relpath, str(exc))
+            context.log.error(f"{exc} -> quarantined at {dest}")
+            quarantined.append(relpath)
+            continue
+        frames.append(parsed.frame)
+        rejected.append(parsed.rejected)
+    checked = validate(pl.concat(frames, how="vertical") if frames else schemas.empty(table), table)
+    bad = pl.concat([*rejected, checked.rejected]) if rejected else checked.rejected
+    for source_file in sorted(set(bad["source_file"].to_list())):
+        rows = bad.filter(pl.col("source_file") == source_file)
+        dest = f"{lz.QUARANTINE_DIR}/{source_file}.rejected_rows.json"
+        zone.write(dest, record(rows, source_file, table, digests[source_file]))
+        context.log.warning(
+            f"{table}: {rows.height} rows of {source_file} rejected {reason_counts(rows)} "
+            f"(e.g. {rows['reason'][0]}) -> {dest}"
+        )
+    if dates is None:
+        return checked.frame, bad, quarantined
+    keys = [d.isoformat() for d in dates]
+    row_date = pl.coalesce(
+        pl.col("row").str.json_path_match("$.game_date"), pl.col("row").str.json_path_match("$.gameDateEst")
+    ).str.slice(0, 10)
+    return checked.frame.filter(pl.col("game_date").is_in(dates)), bad.filter(row_date.is_in(keys)), quarantined
+
+
+def _quality_metadata(quarantined: list[str], rejected: pl.DataFrame) -> dict[str, object]:
+    return {
+        "quarantined_files": len(quarantined),
+        "quarantined": dg.MetadataValue.json(quarantined),
+        "rejected_rows": rejected.height,
+        "rejected_reasons": dg.MetadataValue.json(reason_counts(rejected)),
+    }
+
+
+def _rows_valid(table: str, rejected: pl.DataFrame) -> dg.AssetCheckResult:
+    files = sorted(set(rejected["source_file"].to_list()))
+    return count_check(
+        table, "rows_valid", rejected.height, blocking_failure=False,
+        reasons=dg.MetadataValue.json(reason_counts(rejected)), files=dg.MetadataValue.json(files),
+    )
+
+
+def _raw_kwargs(table: str, description: str) -> dict:
+    return table_asset_kwargs(
+        table, "raw", "raw", description,
+        extra_checks=[
+            dg.AssetCheckSpec(
+                "rows_valid", asset=table, blocking=False,
+                description="rows rejected by the row rules (sources/validation.py), recorded under _quarantine/",
+            )
+        ],
+    )
+
+
+@dg.asset(
+    **_raw_kwargs("raw_schedule", "Games of the ET date from the season's scheduleLeagueV2 file (cdn.nba.com).")
+)
+def raw_schedule(context: dg.AssetExecutionContext, landing: LandingResource):
+    zone, dates = landing.zone(), partition_dates(context)
+    seasons = sorted({lz.season_of(d) for d in dates})
+    paths = [lz.schedule_path(s) for s in seasons if zone.exists(lz.schedule_path(s))]
+    missing = [s for s in seasons if lz.schedule_path(s) not in paths]
+    if missing:
+        context.log.warning(f"no schedule file landed for seasons {missing}: those dates have no games")
+    # A season file covers every date: only the partition's games (and their rejected rows) count here.
+    frame, rejected, quarantined = _read_all(context, zone, paths, read_schedule, "raw_schedule", dates)
+    frame = frame.sort("game_date", "game_id")
+    yield from emit(
+        context, "raw_schedule", frame, _quality_metadata(quarantined, rejected),
+        checks=[_rows_valid("raw_schedule", rejected)],
+    )
+
+
+def _boxscore_asset(table: str, player_or_team: str, path_for: Callable[[str], str], description: str):
+    @dg.asset(**_raw_kwargs(table, description))
+    def _asset(context: dg.AssetExecutionContext, landing: LandingResource):
+        zone, dates = landing.zone(), partition_dates(context)
+        paths = [path_for(d.isoformat()) for d in dates if zone.exists(path_for(d.isoformat()))]
+
+        def parse(data: bytes, relpath: str) -> Parsed:
+            parsed = read_leaguegamelog(data, relpath, player_or_team)
+            if parsed.frame.is_empty() and parsed.rejected.is_empty():
+                # Box scores are landed for game days only: an empty log is a scrape too early, not a result.
+                raise SourceParseError("nba_stats.leaguegamelog", relpath, "empty result set: no box-score rows")
+            return parsed
+
+        frame, rejected, quarantined = _read_all(context, zone, paths, parse, table)
+        yield from emit(
+            context, table, frame, {"files": len(paths), **_quality_metadata(quarantined, rejected)},
+            checks=[_rows_valid(table, rejected)],
+        )
+
+    return _asset
+
+
+raw_player_boxscores = _boxscore_asset(
+    "raw_player_boxscores",
+    "P",
+    lz.player_boxscores_path,
+    "Player box scores of the ET date: stats.nba.com leaguegamelog, PlayerOrTeam=P.",
+)
+raw_team_boxscores = _boxscore_asset(
+    "raw_team_boxscores",
+    "T",
+    lz.team_boxscores_path,
+    "Team box scores of the ET date: stats.nba.com leaguegamelog, PlayerOrTeam=T.",
+)
+
+
+@dg.asset(
+    **_raw_kwargs(
+        "raw_prop_lines", "Every player_points line of every book and snapshot (The Odds API), by the game's ET date."
+    )
+)
+def raw_prop_lines(context: dg.AssetExecutionContext, landing: LandingResource):
+    zone, dates = landing.zone(), partition_dates(context)
+    paths: list[str] = []
+    for d in dates:
+        paths += zone.list(f"{lz.ODDS_PLAYER_POINTS}/{d.isoformat()}")
+
+    def parse(data: bytes, relpath: str) -> Parsed:
+        parts = relpath.split("/")
+        try:
+            snapshot = lz.parse_snapshot_name(parts[-1])
+        except ValueError as exc:
+            raise SourceParseError("odds_api", relpath, "file name is not a <YYYYmmddTHHMMSSZ>.json snapshot") from exc
+        return read_event_odds(data, relpath, dt.date.fromisoformat(parts[2]), snapshot)
+
+    frame, rejected, quarantined = _read_all(context, zone, paths, parse, "raw_prop_lines")
+    frame = frame.sort("game_date", "snapshot_utc", "event_id", "bookmaker", "player_lookup", "line")
+    yield from emit(
+        context, "raw_prop_lines", frame, {"files": len(paths), **_quality_metadata(quarantined, rejected)},
+        checks=[_rows_valid("raw_prop_lines", rejected)],
+    )

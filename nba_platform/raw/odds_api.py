@@ -1,0 +1,148 @@
+"""The Odds API v4: events lists and `player_points` event odds, parsed to typed frames.
+
+A snapshot is one pull of an event's odds; its time comes from the landed file name
+(`<snapshotUTC>.json`) or, for `/v4/historical/...` responses, from the response's `timestamp`.
+Every (snapshot, book, player, line) is kept; choosing a line is the predictions' job.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import polars as pl
+
+from nba_platform import tables as schemas
+from nba_platform.core.names import player_lookup
+from nba_platform.raw.parsing import SourceParseError, load_json, require_type
+from nba_platform.raw.validation import Parsed, rejected_rows
+
+SOURCE = "odds_api"
+MARKET = "player_points"
+
+EVENTS_SCHEMA = pl.Schema(
+    {
+        "event_id": pl.String,
+        "commence_time_utc": schemas.UTC_TS,
+        "home_team": pl.String,
+        "away_team": pl.String,
+    }
+)
+
+
+def _utc(value: Any, location: str, what: str) -> dt.datetime | None:
+    if value in (None, ""):
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        # The API always sends UTC ('Z'); a timestamp without an offset is read as UTC, never as local time.
+        return (parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
+    except (ValueError, OverflowError) as exc:
+        raise SourceParseError(SOURCE, location, f"{what} is not a timestamp: {value!r}") from exc
+
+
+def _unwrap_historical(payload: Any, location: str) -> tuple[Any, dt.datetime | None]:
+    """Historical endpoints wrap the live shape as {timestamp, previous_timestamp, next_timestamp, data}."""
+    if isinstance(payload, dict) and "data" in payload and "timestamp" in payload:
+        return payload["data"], _utc(payload["timestamp"], location, "timestamp")
+    return payload, None
+
+
+def parse_events(data: bytes, location: str) -> pl.DataFrame:
+    payload, _ = _unwrap_historical(load_json(data, SOURCE, location), location)
+    events = require_type(payload, list, SOURCE, location, "the events list")
+    rows = []
+    for event in events:
+        require_type(event, dict, SOURCE, location, "an event")
+        try:
+            rows.append(
+                {
+                    "event_id": str(event["id"]),
+                    "commence_time_utc": _utc(event["commence_time"], location, "commence_time"),
+                    "home_team": str(event["home_team"]),
+                    "away_team": str(event["away_team"]),
+                }
+            )
+        except KeyError as exc:
+            raise SourceParseError(SOURCE, location, f"event without {exc}") from exc
+    return pl.DataFrame(rows, schema=EVENTS_SCHEMA)
+
+
+def parse_event_odds(
+    data: bytes, location: str, game_date: dt.date, snapshot_utc: dt.datetime | None = None
+) -> pl.DataFrame:
+    """One event-odds response -> RAW_PROP_LINES rows (Over and Under prices side by side).
+
+    Outcomes that cannot be read are left out; `read_event_odds` returns them with their reasons."""
+    return read_event_odds(data, location, game_date, snapshot_utc).frame
+
+
+def read_event_odds(
+    data: bytes, location: str, game_date: dt.date, snapshot_utc: dt.datetime | None = None
+) -> Parsed:
+    """The lines of one event-odds response, and the outcomes refused with a reason (no side, player or
+    point; a price or point that is not a number). A file that cannot be read raises SourceParseError."""
+    payload, historical_ts = _unwrap_historical(load_json(data, SOURCE, location), location)
+    event = require_type(payload, dict, SOURCE, location, "the event odds")
+    snapshot = historical_ts or snapshot_utc
+    if snapshot is None:
+        raise SourceParseError(SOURCE, location, "no snapshot time (file name or historical timestamp)")
+    try:
+        event_id = str(event["id"])
+        commence = _utc(event["commence_time"], location, "commence_time")
+        home, away = str(event["home_team"]), str(event["away_team"])
+    except KeyError as exc:
+        raise SourceParseError(SOURCE, location, f"event without {exc}") from exc
+
+    # (book, player, line) -> prices; Over and Under arrive as separate outcomes.
+    lines: dict[tuple[str, str, float], dict[str, Any]] = {}
+    refused: list[tuple[Any, str]] = []
+    for book in require_type(event.get("bookmakers", []), list, SOURCE, location, "bookmakers"):
+        require_type(book, dict, SOURCE, location, "a bookmaker")
+        for market in require_type(book.get("markets", []), list, SOURCE, location, "markets"):
+            if not isinstance(market, dict) or market.get("key") != MARKET:
+                continue
+            updated = _utc(market.get("last_update") or book.get("last_update"), location, "last_update")
+            for outcome in require_type(market.get("outcomes", []), list, SOURCE, location, "outcomes"):
+                where = {"bookmaker": book.get("key"), "outcome": outcome}
+                if not isinstance(outcome, dict):
+                    refused.append((where, "malformed_outcome: not an object"))
+                    continue
+                side, player, point = outcome.get("name"), outcome.get("description"), outcome.get("point")
+                if side not in ("Over", "Under") or not player or point is None:
+                    refused.append((where, "malformed_outcome: outcome without side/player/point"))
+                    continue
+                try:
+                    if isinstance(point, bool) or isinstance(outcome.get("price"), bool):
+                        raise TypeError("a boolean")
+                    point = float(point)
+                    price = None if outcome.get("price") is None else int(outcome["price"])
+                except (TypeError, ValueError, OverflowError):
+                    refused.append((where, f"wrong_type: price {outcome.get('price')!r} or point {point!r} is not a number"))
+                    continue
+                key = (str(book.get("key")), str(player), point)
+                row = lines.setdefault(key, {"updated": updated, "Over": None, "Under": None})
+                row[side] = price
+
+    rows = [
+        {
+            "game_date": game_date,
+            "snapshot_utc": snapshot,
+            "event_id": event_id,
+            "commence_time_utc": commence,
+            "home_team": home,
+            "away_team": away,
+            "bookmaker": book,
+            "market_last_update_utc": v["updated"],
+            "player_name": player,
+            "player_lookup": player_lookup(player),
+            "line": point,
+            "over_price": v["Over"],
+            "under_price": v["Under"],
+            "source_file": location,
+        }
+        for (book, player, point), v in lines.items()
+    ]
+    prices = [r for r in rows if all(p is None or -(2**31) <= p < 2**31 for p in (r["over_price"], r["under_price"]))]
+    refused += [(r, "out_of_range: a price beyond 32 bits") for r in rows if r not in prices]
+    return Parsed(pl.DataFrame(prices, schema=schemas.RAW_PROP_LINES), rejected_rows(location, refused))

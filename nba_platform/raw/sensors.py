@@ -1,0 +1,132 @@
+"""The landing sensor: new or changed files -> runs of the raw assets for exactly their partitions.
+
+The cursor remembers, per landed file, the backend's stat fingerprint (local: size and mtime; GCS:
+size, generation and update time) and its content digest (the digest is only recomputed when the
+fingerprint moved), so it works the same on a local folder and on a GCS bucket. A schedule file
+covers a whole season, so it is tracked per ET date inside it: a status change on one date requests
+`raw_schedule` for that date only. Run keys are derived from the changed content, so the same file
+never yields a second run.
+"""
+
+
+import hashlib
+import json
+import os
+from collections import defaultdict
+
+import dagster as dg
+
+from nba_platform.core.partitions import game_date_partitions
+from nba_platform.landing import zone as lz
+from nba_platform.landing.resource import LandingResource
+from nba_platform.raw.nba_cdn import parse_schedule
+from nba_platform.raw.parsing import SourceParseError
+
+# Which raw asset each kind of landed file feeds (events lists feed none: the odds files carry them).
+ASSET_FOR_KIND = {
+    "player_boxscores": "raw_player_boxscores",
+    "team_boxscores": "raw_team_boxscores",
+    "schedule": "raw_schedule",
+    "odds_player_points": "raw_prop_lines",
+}
+
+
+def _schedule_units(data: bytes, relpath: str) -> dict[str, str]:
+    """Digest of each ET date's games in a season schedule file."""
+    games = parse_schedule(data, relpath).drop("source_file")
+    units = {}
+    for (game_date,), day in games.sort("game_id").group_by(["game_date"], maintain_order=True):
+        digest = hashlib.sha256(day.write_csv().encode()).hexdigest()[:16]
+        units[f"{relpath}#{game_date}"] = digest
+    return units
+
+
+def scan_landing(
+    zone: lz.LandingZone, previous: dict
+) -> tuple[dict, dict[str, set[str]], dict[str, list[str]], list[str]]:
+    """Compare the landing zone with the previous cursor state.
+
+    Returns the new state, the assets to run per partition date, the changed unit digests per date
+    (for run keys) and the files that could not be read.
+    """
+    old_files: dict = previous.get("files", {})
+    old_units: dict = previous.get("units", {})
+    files, units, unreadable = {}, {}, []
+    for relpath in zone.list():
+        landed = lz.classify(relpath)
+        if landed is None or landed.kind not in ASSET_FOR_KIND:
+            continue
+        fingerprint = list(zone.stat_fingerprint(relpath))
+        prior = old_files.get(relpath)
+        if prior and prior[:-1] == fingerprint:
+            files[relpath] = prior
+            units.update({k: v for k, v in old_units.items() if k.split("#")[0] == relpath})
+            continue
+        data = zone.read_bytes(relpath)
+        files[relpath] = [*fingerprint, lz.content_digest(data)[:16]]
+        if landed.kind == "schedule":
+            try:
+                units.update(_schedule_units(data, relpath))
+            except SourceParseError:
+                # raw_schedule quarantines it with the reason; the sensor only notes it.
+                unreadable.append(relpath)
+                units.update({k: v for k, v in old_units.items() if k.split("#")[0] == relpath})
+        else:
+            units[f"{relpath}#{landed.key}"] = files[relpath][-1]
+
+    to_run: dict[str, set[str]] = defaultdict(set)
+    digests: dict[str, list[str]] = defaultdict(list)
+    for unit, digest in units.items():
+        if old_units.get(unit) == digest:
+            continue
+        relpath, game_date = unit.split("#")
+        landed = lz.classify(relpath)
+        to_run[game_date].add(ASSET_FOR_KIND[landed.kind])
+        digests[game_date].append(f"{unit}={digest}")
+    return {"files": files, "units": units}, to_run, digests, unreadable
+
+
+@dg.sensor(
+    name="landing_zone_sensor",
+    description="Requests raw-asset runs for the game dates whose landed files are new or changed.",
+    # Scan every minute; NBA_LANDING_SENSOR_INTERVAL_SECONDS shortens it (local dev, end-to-end tests).
+    minimum_interval_seconds=int(os.environ.get("NBA_LANDING_SENSOR_INTERVAL_SECONDS", "60")),
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    target=dg.AssetSelection.groups("raw"),
+)
+def landing_zone_sensor(context: dg.SensorEvaluationContext, landing: LandingResource):
+    previous = json.loads(context.cursor) if context.cursor else {}
+    state, to_run, digests, unreadable = scan_landing(landing.zone(), previous)
+    for relpath in unreadable:
+        context.log.warning(f"landing sensor: {relpath} does not parse; raw_schedule will quarantine it")
+    valid = game_date_partitions.get_partition_keys(dynamic_partitions_store=context.instance)
+    valid_set = set(valid)
+    # Changes for dates whose partition does not exist yet (the season schedule lists months ahead;
+    # today's partition appears at midnight ET) wait in the cursor until their partition exists.
+    deferred: dict[str, str] = dict(previous.get("deferred", {}))
+    for unit, digest in sorted(deferred.items()):
+        relpath, game_date = unit.split("#")
+        if game_date in valid_set:
+            to_run[game_date].add(ASSET_FOR_KIND[lz.classify(relpath).kind])
+            digests[game_date].append(f"{unit}={digest}")
+            del deferred[unit]
+    requests = []
+    for game_date in sorted(to_run):
+        if game_date not in valid_set:
+            if valid and game_date > valid[-1]:
+                deferred.update(entry.rsplit("=", 1) for entry in digests[game_date])
+                context.log.info(f"landing sensor: {game_date} has no partition yet; requested when it does")
+            else:
+                context.log.warning(f"landing sensor: {game_date} is outside the game_date partitions; skipped")
+            continue
+        run_key = hashlib.sha256("|".join(sorted(digests[game_date])).encode()).hexdigest()[:20]
+        requests.append(
+            dg.RunRequest(
+                run_key=f"{game_date}:{run_key}",
+                partition_key=game_date,
+                asset_selection=[dg.AssetKey(a) for a in sorted(to_run[game_date])],
+                tags={"nba_platform/trigger": "landing_zone_sensor"},
+            )
+        )
+    state["deferred"] = deferred
+    return dg.SensorResult(run_requests=requests, cursor=json.dumps(state, separators=(",", ":")))

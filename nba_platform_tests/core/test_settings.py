@@ -1,0 +1,145 @@
+"""NBA_PLATFORM_ENV picks the resources; both settings load and validate; the deployment files hold together."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import dagster as dg
+import pytest
+import yaml
+from dagster._config import validate_config
+from dagster._core.instance.config import dagster_instance_config
+from dagster_gcp import GCSPickleIOManager
+
+from nba_platform.core.settings import PlatformEnvError, ProdSettings, platform_env
+from nba_platform.core.warehouse.bigquery import BigQueryWarehouseIOManager
+from nba_platform.core.warehouse.duckdb import WarehouseIOManager
+from nba_platform.resources import resources_for_env
+
+ROOT = Path(__file__).resolve().parents[2]
+DAGSTER = Path(sys.executable).parent / "dagster"
+PROD_ENV = {
+    "NBA_PLATFORM_ENV": "prod",
+    "NBA_GCP_PROJECT": "dummy-project",
+    "NBA_LANDING_DIR": "gs://dummy-landing/nba",
+    "NBA_MODELS_GCS": "gs://dummy-models/bundles",
+    "NBA_PUBLISH_DIR": "gs://dummy-site/picks",
+    "NBA_BQ_LOCATION": "EU",
+    "NBA_BQ_DATASET_PREFIX": "stg_",
+    "NBA_BQ_MAX_BYTES_BILLED": "1000000",
+    "NBA_BQ_JOB_TIMEOUT_S": "30",
+}
+
+
+def test_local_is_the_default_and_keeps_duckdb_and_folders(monkeypatch):
+    monkeypatch.delenv("NBA_PLATFORM_ENV", raising=False)
+    assert platform_env() == "local"
+    resources = resources_for_env()
+    assert isinstance(resources["io_manager"], WarehouseIOManager)
+    assert isinstance(resources["model_io_manager"], dg.FilesystemIOManager)
+    assert not resources["landing"].root.startswith("gs://")
+
+
+def test_prod_builds_bigquery_and_gcs_resources_from_the_environment(monkeypatch):
+    for name, value in PROD_ENV.items():
+        monkeypatch.setenv(name, value)
+    resources = resources_for_env()
+    io = resources["io_manager"]
+    assert isinstance(io, BigQueryWarehouseIOManager)
+    assert (io.project, io.location, io.dataset_prefix, io.maximum_bytes_billed, io.timeout) == (
+        "dummy-project", "EU", "stg_", 1_000_000, 30.0
+    )
+    models = resources["model_io_manager"]
+    assert isinstance(models, GCSPickleIOManager)
+    assert (models.gcs_bucket, models.gcs_prefix, models.gcs.project) == ("dummy-models", "bundles", "dummy-project")
+    assert resources["landing"].root == "gs://dummy-landing/nba"
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"NBA_PLATFORM_ENV": "staging"}, "NBA_PLATFORM_ENV must be 'local' or 'prod'"),
+        ({"NBA_GCP_PROJECT": "", "NBA_MODELS_GCS": ""}, "needs NBA_GCP_PROJECT, NBA_MODELS_GCS"),
+        ({"NBA_LANDING_DIR": "/data/landing"}, "NBA_LANDING_DIR must be gs://bucket"),
+        ({"NBA_MODELS_GCS": "gs://"}, "NBA_MODELS_GCS must be gs://bucket"),
+        ({"NBA_BQ_MAX_BYTES_BILLED": "lots"}, "NBA_BQ_MAX_BYTES_BILLED must be a positive number"),
+        ({"NBA_BQ_JOB_TIMEOUT_S": "0"}, "NBA_BQ_JOB_TIMEOUT_S must be a positive number"),
+    ],
+)
+def test_bad_prod_settings_fail_naming_the_variable(monkeypatch, changes, message):
+    for name, value in {**PROD_ENV, **changes}.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(PlatformEnvError, match=message):
+        resources_for_env()
+
+
+def test_prod_settings_defaults():
+    settings = ProdSettings.from_env(
+        {k: PROD_ENV[k] for k in ("NBA_GCP_PROJECT", "NBA_LANDING_DIR", "NBA_MODELS_GCS", "NBA_PUBLISH_DIR")}
+    )
+    assert (settings.location, settings.dataset_prefix, settings.maximum_bytes_billed, settings.job_timeout_s) == (
+        "US", "", 10 * 1024**3, 600.0
+    )
+
+
+def _run(argv: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("NBA_") and k != "NBA_PLATFORM_ENV"}
+    return subprocess.run(argv, cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, timeout=180)
+
+
+@pytest.mark.parametrize("setting", ["local", "prod"])
+def test_dagster_definitions_validate_in_both_settings(setting, tmp_path):
+    env = {"NBA_PLATFORM_HOME": str(tmp_path / "home"), "DAGSTER_HOME": str(tmp_path)}
+    env.update(PROD_ENV if setting == "prod" else {"NBA_PLATFORM_ENV": "local"})
+    done = _run([str(DAGSTER), "definitions", "validate", "-m", "nba_platform.definitions"], env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Validation successful" in done.stdout + done.stderr
+    probe = (
+        "import json; from nba_platform.definitions import defs; "
+        "spec = defs.resolve_all_asset_specs(); "
+        "print(json.dumps({'resources': {k: type(v).__name__ for k, v in defs.resources.items()}, "
+        "'kinds': sorted({k for s in spec for k in s.kinds}), 'pools': sorted({str(a.op.pool) for a in defs.assets})}))"
+    )
+    done = _run([sys.executable, "-c", probe], env)
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    expected = {
+        "local": ("WarehouseIOManager", "FilesystemIOManager", "duckdb"),
+        "prod": ("BigQueryWarehouseIOManager", "GCSPickleIOManager", "bigquery"),
+    }[setting]
+    assert (seen["resources"]["io_manager"], seen["resources"]["model_io_manager"]) == expected[:2]
+    other = ({"duckdb", "bigquery"} - {expected[2]}).pop()
+    assert expected[2] in seen["kinds"] and other not in seen["kinds"]
+    assert {"local": "duckdb_writer", "prod": "bigquery_writer"}[setting] in seen["pools"]
+
+
+def test_self_hosted_instance_settings_are_valid(tmp_path):
+    shutil.copy(ROOT / "deploy" / "dagster-prod.yaml", tmp_path / "dagster.yaml")
+    config, _ = dagster_instance_config(str(tmp_path))
+    assert config["run_coordinator"]["class"] == "QueuedRunCoordinator"
+    assert config["run_retries"] == {"enabled": True, "max_retries": 2, "retry_on_asset_or_op_failure": True}
+    runs, pools = config["concurrency"]["runs"], config["concurrency"]["pools"]
+    assert runs["max_concurrent_runs"] == 6 and pools["default_limit"] == 1
+    assert {limit["key"] for limit in runs["tag_concurrency_limits"]} == {"nba_platform/scrape_source", "dagster/backfill"}
+    from dagster_postgres import DagsterPostgresStorage
+
+    checked = validate_config(DagsterPostgresStorage.config_type(), config["storage"]["postgres"])
+    assert checked.success, checked.errors
+
+
+def test_dagster_cloud_location_and_image_point_at_the_definitions():
+    cloud = yaml.safe_load((ROOT / "dagster_cloud.yaml").read_text())
+    (location,) = cloud["locations"]
+    assert location["code_source"] == {"module_name": "nba_platform.definitions", "attribute": "defs"}
+    assert "NBA_PLATFORM_ENV=prod" in location["container_context"]["k8s"]["env_vars"]
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "NBA_PLATFORM_ENV=prod" in dockerfile and "-m\", \"nba_platform.definitions\"" in dockerfile
+    for line in dockerfile.splitlines():
+        if line.startswith("COPY "):
+            for source in line.split()[1:-1]:
+                assert (ROOT / source).exists(), line

@@ -1,0 +1,239 @@
+"""The whole graph over simulated days: row counts, off-days, pre-tip lines only, idempotent re-runs,
+and the exports and page the runs publish (checked against their schemas and in headless chromium)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from pathlib import Path
+
+import dagster as dg
+import polars as pl
+import pytest
+from dagster._core.definitions.freshness import FreshnessState, FreshnessStateChange
+
+from nba_platform import tables as schemas
+from nba_platform.definitions import ALL_ASSETS
+from nba_platform.landing import zone as lz
+from nba_platform.publishing import assets as publishing_assets
+from nba_platform.publishing import documents as docs
+from nba_platform.publishing.assets import PUBLISHING_ASSETS
+from nba_platform.publishing.page import COLUMNS as page_columns
+from nba_platform.publishing.resource import PublisherResource
+from nba_platform.publishing.validation import validate_document
+from nba_platform.resources import local_resources
+from nba_platform.simulator.league import simulate
+
+from ..browser import headless_chromium, serve_folder
+from ..helpers import run_graph, table, table_hash
+
+START, END = dt.date(2025, 11, 22), dt.date(2025, 12, 1)  # ten days around Thanksgiving (no games)
+THANKSGIVING = dt.date(2025, 11, 27)
+
+
+@pytest.fixture(scope="module")
+def sim_run(tmp_path_factory):
+    root = tmp_path_factory.mktemp("sim")
+    summary = simulate(root / "landing", seed=4, teams=10, games_per_team=50, played_through=END - dt.timedelta(days=1))
+    warehouse = root / "warehouse.duckdb"
+    run_graph(root / "landing", warehouse, START, END, chunk_days=10)
+    return root / "landing", warehouse, summary
+
+
+def _landed_rows(landing, kind_path, date):
+    path = landing / kind_path(date.isoformat())
+    if not path.exists():
+        return []
+    return json.loads(path.read_bytes())["resultSets"][0]["rowSet"]
+
+
+def test_tables_have_the_rows_they_should(sim_run):
+    landing, warehouse, summary = sim_run
+    days = [START + dt.timedelta(days=i) for i in range((END - START).days + 1)]
+    pgs = table("player_game_summary", warehouse)
+    for d in days:
+        assert pgs.filter(pl.col("game_date") == d).height == len(_landed_rows(landing, lz.player_boxscores_path, d))
+    schedule = table("raw_schedule", warehouse)
+    assert schedule.filter(pl.col("game_date") == THANKSGIVING).height == 0
+    assert set(schedule["game_date"]) == {d for d in summary.game_dates if START <= d <= END}
+    played = schedule.filter(pl.col("game_status") == 3)
+    assert table("team_game_summary", warehouse).height == 2 * played.height
+    # The simulator logs every player, so team points are the sum of their players' points.
+    tgs = table("team_game_summary", warehouse)
+    sums = pgs.group_by("game_id", "team_id").agg(pl.col("points").sum().alias("p"))
+    assert tgs.join(sums, on=["game_id", "team_id"]).filter(pl.col("points") != pl.col("p")).height == 0
+
+
+def test_off_day_is_an_empty_partition_and_the_next_day_still_runs(sim_run):
+    _, warehouse, _ = sim_run
+    for name in schemas.TABLES:
+        assert table(name, warehouse).filter(pl.col("game_date") == THANKSGIVING).height == 0
+    after = table("ml_feature_store", warehouse).filter(pl.col("game_date") == THANKSGIVING + dt.timedelta(days=1))
+    assert after.height > 0 and after["days_rest"].min() >= 1
+
+
+def test_tonight_is_predicted_and_pending(sim_run):
+    _, warehouse, _ = sim_run
+    preds = table("player_prop_predictions", warehouse).filter(pl.col("game_date") == END)
+    assert preds.height > 0 and preds["line"].null_count() < preds.height
+    results = table("prediction_results", warehouse).filter(pl.col("game_date") == END)
+    assert set(results["outcome"]) == {"PENDING"}
+
+
+def test_predictions_never_use_in_game_lines(sim_run):
+    _, warehouse, _ = sim_run
+    lines = table("raw_prop_lines", warehouse)
+    in_game = lines.filter(pl.col("snapshot_utc") >= pl.col("commence_time_utc"))
+    assert in_game.height > 0  # the simulator's bait is in the raw table...
+    preds = table("player_prop_predictions", warehouse).filter(pl.col("line").is_not_null())
+    schedule = table("raw_schedule", warehouse).select("game_id", "tip_time_utc")
+    joined = preds.join(schedule, on="game_id")
+    assert (joined["line_snapshot_utc"] < joined["tip_time_utc"]).all()  # ...and never reaches a prediction
+
+
+def test_single_run_range_equals_day_by_day_runs(sim_run, tmp_path):
+    landing, warehouse, _ = sim_run
+    day_by_day = tmp_path / "daily.duckdb"
+    run_graph(landing, day_by_day, START, END, chunk_days=1)
+    for name in schemas.TABLES:
+        assert table_hash(name, day_by_day) == table_hash(name, warehouse), name
+
+
+def test_rerunning_a_range_changes_nothing(sim_run):
+    landing, warehouse, _ = sim_run
+    before = {t: table_hash(t, warehouse) for t in schemas.TABLES}
+    run_graph(landing, warehouse, START, END, chunk_days=3)  # other chunking, same result
+    assert {t: table_hash(t, warehouse) for t in schemas.TABLES} == before
+
+
+# ---- Publishing: the exports and the page the same runs wrote beside the warehouse ----------------
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+def _published(warehouse: Path) -> Path:
+    return warehouse.parent / "publish"
+
+
+def _read(path: Path) -> dict:
+    return json.loads(path.read_bytes())
+
+
+def test_exports_exist_for_every_date_match_their_schemas_and_the_tables(sim_run):
+    _, warehouse, _ = sim_run
+    pub = _published(warehouse)
+    days = [START + dt.timedelta(days=i) for i in range((END - START).days + 1)]
+    for d in days:  # off-days (Thanksgiving) too: an empty slate is still a document
+        for rel in (docs.tonight_path(d), docs.results_path(d), docs.page_path(d)):
+            assert (pub / rel).is_file(), rel
+    documents = {p.relative_to(pub).as_posix(): _read(p) for p in pub.rglob("*.json")}
+    for rel, doc in documents.items():
+        validate_document(doc["document"], doc, where=rel)  # the real exports against their schemas
+        assert doc["schema_version"] == "1.0" and doc["status"]["state"] in ("ok", "pending", "warn", "stale", "failing")
+    index = documents[docs.PLAYERS_INDEX_PATH]
+    players = {rel for rel in documents if rel.startswith("players/") and rel != docs.PLAYERS_INDEX_PATH}
+    assert {e["path"] for e in index["players"]} == players
+    assert all(documents[e["path"]]["game_date"] == e["game_date"] for e in index["players"])
+
+    tonight = documents[docs.tonight_path(END)]
+    preds = table("player_prop_predictions", warehouse).filter(pl.col("game_date") == END)
+    published = preds.filter(pl.col("system_id") == "ensemble")
+    assert tonight["summary"]["players"] == published.height > 0
+    assert tonight["summary"]["games"] == table("raw_schedule", warehouse).filter(pl.col("game_date") == END).height
+    assert tonight["summary"]["lined_players"] == published["line"].drop_nulls().len()
+    assert {s for g in tonight["games"] for p in g["players"] for s in p["systems"]} == set(preds["system_id"])
+    # Every game of tonight is still to be played and the date is long past: not current.
+    assert tonight["status"]["stale"] and "in the past" in tonight["status"]["reasons"][0]
+
+    graded_day = END - dt.timedelta(days=1)
+    results = documents[docs.results_path(graded_day)]
+    graded = table("prediction_results", warehouse).filter((pl.col("game_date") == graded_day) & (pl.col("system_id") == "ensemble"))
+    assert results["summary"]["wins"] == (graded["outcome"] == "HIT").sum()
+    assert results["summary"]["losses"] == (graded["outcome"] == "MISS").sum()
+    assert results["games_pending"] == 0 and results["status"]["state"] == "ok"
+    systems = documents[docs.SYSTEMS_PATH]
+    assert systems["game_date"] == END.isoformat() and systems["as_of"] == graded_day.isoformat()
+
+
+def test_exports_read_freshness_from_the_instance_and_never_replace_newer_documents(sim_run, tmp_path, monkeypatch):
+    landing, warehouse, _ = sim_run
+    out = tmp_path / "publish"
+    resources = {**local_resources(str(landing), str(warehouse)), "publisher": PublisherResource(location=str(out))}
+    # 11:00 ET on the last date: tonight's picks are current, unless a freshness policy says otherwise.
+    monkeypatch.setattr(publishing_assets, "_now", lambda: dt.datetime.combine(END, dt.time(16), dt.UTC))
+    with dg.instance_for_test() as instance:
+        instance.report_runless_asset_event(
+            FreshnessStateChange(
+                key=dg.AssetKey("player_prop_predictions"),
+                new_state=FreshnessState.FAIL,
+                previous_state=FreshnessState.PASS,
+                state_change_timestamp=time.time(),
+            )
+        )
+        result = dg.materialize(
+            ALL_ASSETS, selection=PUBLISHING_ASSETS, resources=resources, instance=instance, partition_key=END.isoformat()
+        )
+        assert result.success
+        tonight_path = out / docs.tonight_path(END)
+        status = _read(tonight_path)["status"]
+        assert status["state"] == "failing" and status["stale"] is True
+        assert status["reasons"][0].startswith("freshness policy of player_prop_predictions is failing since ")
+        assert {"asset": "player_prop_predictions", "state": "FAIL"}.items() <= status["freshness"]["assets"][0].items()
+        meta = result.asset_materializations_for_node("exports_tonight")[0].metadata
+        assert meta["path"].value == str(tonight_path) and meta["bytes"].value == tonight_path.stat().st_size
+        assert meta["players"].value == _read(tonight_path)["summary"]["players"]
+
+        index_before = _read(out / docs.PLAYERS_INDEX_PATH)
+        older = START + dt.timedelta(days=1)
+        result = dg.materialize(
+            ALL_ASSETS, selection=PUBLISHING_ASSETS, resources=resources, instance=instance, partition_key=older.isoformat()
+        )
+        assert result.success
+    assert _read(out / docs.SYSTEMS_PATH)["game_date"] == END.isoformat()  # not replaced by the older date's
+    index_after = {e["player_lookup"]: e for e in _read(out / docs.PLAYERS_INDEX_PATH)["players"]}
+    for entry in index_before["players"]:  # players published as of the last date stay as of it
+        assert index_after[entry["player_lookup"]]["game_date"] == END.isoformat()
+        assert _read(out / entry["path"])["game_date"] == END.isoformat()
+    skipped = result.asset_materializations_for_node("exports_players")[0].metadata["skipped_newer_published"].value
+    written_older = [e for e in index_after.values() if e["game_date"] == older.isoformat()]
+    assert skipped > 0 and written_older  # both kinds exist on this slate
+    assert (out / docs.tonight_path(older)).is_file() and (out / docs.page_path(older)).is_file()
+
+
+def test_page_in_headless_chromium_sorts_by_clicked_column_without_errors(sim_run):
+    _, warehouse, _ = sim_run
+    pub = _published(warehouse)
+    tonight = _read(pub / docs.tonight_path(END))
+    expected = sum(p["line"] is not None for g in tonight["games"] for p in g["players"])
+    assert expected >= 10
+    col = {name: i for i, (name, _) in enumerate(page_columns)}
+    rows_js = "Array.from(document.querySelectorAll('#picks tbody tr'))"
+
+    def column(name):
+        return page.evaluate(f"{rows_js}.map(r => r.cells[{col[name]}].getAttribute('data-value') ?? r.cells[{col[name]}].textContent)")
+
+    with serve_folder(pub / "site") as base, headless_chromium() as page:
+        page.goto(f"{base}/{END.isoformat()}.html")
+        assert page.evaluate(f"{rows_js}.length") == expected
+        conf = [float(v) for v in column("Conf")]
+        assert conf == sorted(conf, reverse=True)  # as rendered: most confident first
+
+        page.click(f"#picks th:nth-child({col['Pred'] + 1})")
+        pred = [float(v) for v in column("Pred")]
+        assert pred == sorted(pred) and pred != conf
+        assert page.evaluate(f"document.querySelectorAll('#picks th')[{col['Pred']}].getAttribute('aria-sort')") == "ascending"
+        page.click(f"#picks th:nth-child({col['Pred'] + 1})")
+        assert [float(v) for v in column("Pred")] == sorted(pred, reverse=True)
+        page.click(f"#picks th:nth-child({col['Player'] + 1})")
+        names = column("Player")
+        assert names == sorted(names, key=str.lower) and len(names) == expected
+        assert page.evaluate("document.getElementById('sorted-by').textContent") == "Player (ascending)"
+        assert page.evaluate("document.querySelectorAll('#chart-hit-rate rect, #chart-mae rect').length") > 0
+
+        assert page.errors() == []
+        assert all(url.startswith(base) or url.startswith("data:") for url in page.requested_urls())
+        shot = page.screenshot(ARTIFACTS / f"page_{END.isoformat()}.png")
+        assert shot.stat().st_size > 10_000
+        page.evaluate("console.error('probe')")  # the error listener is live: the empty list above means something
+        assert page.errors() == ["console: probe"]
