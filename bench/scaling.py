@@ -24,9 +24,10 @@ from nba_platform.analytics import summaries as analytics
 from nba_platform.analytics.context import build_upcoming_context
 from nba_platform.analytics.history import HISTORY_DAYS
 from nba_platform.analytics.lines import lines_by_game
+from nba_platform.core.calendar import week_start
 from nba_platform.features.store import build_feature_store
 from nba_platform.landing import zone as lz
-from nba_platform.predictions.predict import predict_props, week_start
+from nba_platform.predictions.predict import predict_props
 from nba_platform.predictions.training import train_week
 from nba_platform.raw.nba_cdn import parse_schedule
 from nba_platform.raw.nba_stats import parse_leaguegamelog

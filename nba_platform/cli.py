@@ -182,7 +182,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_scrape(args: argparse.Namespace) -> int:
     """Scrape sources for one date or a range into a landing zone; exit 1 with a one-line reason on failure."""
-    from nba_platform.core.partitions import date_range
+    from nba_platform.core.calendar import date_range
     from nba_platform.landing.zone import open_landing
     from nba_platform.scrape.errors import CircuitOpenError, ConfigError, HTTPStatusError, ScrapeError
     from nba_platform.scrape.run import SOURCES, Scraper

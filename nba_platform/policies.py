@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 import dagster as dg
 
-from nba_platform.core.partitions import TIMEZONE
+from nba_platform.core.calendar import TIMEZONE
 
 AC = dg.AutomationCondition
 

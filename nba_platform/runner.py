@@ -21,10 +21,10 @@ from pathlib import Path
 import dagster as dg
 from dagster._utils.interrupts import check_captured_interrupt
 
+from nba_platform.core.calendar import week_start
 from nba_platform.core.settings import default_warehouse_path, platform_home
 from nba_platform.definitions import ALL_ASSETS, DOWNSTREAM_OF_MODEL, UPSTREAM_OF_MODEL, points_model
 from nba_platform.landing.resource import LandingResource
-from nba_platform.predictions.predict import week_start
 from nba_platform.resources import local_resources
 
 log = logging.getLogger(__name__)

@@ -24,7 +24,7 @@ from dagster._time import get_current_datetime  # Dagster's clock: the one the f
 
 from nba_platform import policies
 from nba_platform.alerts.notifier import Alert, AlertDeliveryError, AlertNotifier, asset_url, run_url
-from nba_platform.core.partitions import TIMEZONE
+from nba_platform.core.calendar import TIMEZONE
 from nba_platform.landing import zone as lz
 from nba_platform.landing.resource import LandingResource
 from nba_platform.raw.nba_cdn import parse_schedule

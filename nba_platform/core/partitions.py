@@ -7,21 +7,12 @@ partition exist during the day, so tonight's predictions have somewhere to go.
 
 from __future__ import annotations
 
-import datetime as dt
-
 import dagster as dg
 
-TIMEZONE = "America/New_York"
+from nba_platform.core.calendar import TIMEZONE
+
 # First partition: the 2014-15 season, the oldest real history we hold.
 START_DATE = "2014-10-01"
 
 game_date_partitions = dg.DailyPartitionsDefinition(start_date=START_DATE, timezone=TIMEZONE, end_offset=1)
 
-
-def dates_in(keys: list[str] | tuple[str, ...]) -> list[dt.date]:
-    return [dt.date.fromisoformat(k) for k in keys]
-
-
-def date_range(start: dt.date, end: dt.date) -> list[dt.date]:
-    """Inclusive list of calendar dates."""
-    return [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]

@@ -77,12 +77,6 @@ def odds_player_points_path(game_date: str, event_id: str, snapshot_utc: dt.date
     return f"{ODDS_PLAYER_POINTS}/{game_date}/{event_id}/{snapshot_name(snapshot_utc)}.json"
 
 
-def season_of(game_date: dt.date) -> str:
-    """NBA season label of a date: seasons start in the autumn (2024-11-02 -> '2024-25')."""
-    start = game_date.year if game_date.month >= 8 else game_date.year - 1
-    return f"{start}-{str(start + 1)[-2:]}"
-
-
 def content_digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 

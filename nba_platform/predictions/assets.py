@@ -8,7 +8,7 @@ import polars as pl
 
 from nba_platform import policies
 from nba_platform.analytics.assets import HISTORY_INS
-from nba_platform.core.partitions import TIMEZONE
+from nba_platform.core.calendar import TIMEZONE
 from nba_platform.predictions.bundle import ModelBundle
 from nba_platform.predictions.predict import predict_props
 from nba_platform.predictions.training import train_week

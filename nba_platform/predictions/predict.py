@@ -14,17 +14,13 @@ import numpy as np
 import polars as pl
 
 from nba_platform import tables as schemas
+from nba_platform.core.calendar import week_start
 from nba_platform.predictions import config
 from nba_platform.predictions.bundle import ModelBundle
 from nba_platform.predictions.distribution import prob_over
 from nba_platform.predictions.systems import BASE_SYSTEMS, ENSEMBLE, ensemble
 from nba_platform.predictions.systems.base import SystemInputs
 from nba_platform.predictions.training import system_predictions
-
-
-def week_start(day: dt.date) -> dt.date:
-    """Monday of the date's week: the `points_model` partition that serves it."""
-    return day - dt.timedelta(days=day.weekday())
 
 
 def recommendation_expr() -> pl.Expr:

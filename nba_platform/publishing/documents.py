@@ -16,7 +16,7 @@ from typing import Any
 import polars as pl
 
 from nba_platform import tables as schemas
-from nba_platform.landing.zone import season_of
+from nba_platform.core.calendar import season_of
 from nba_platform.publishing import PUBLISHED_SYSTEM, SCHEMA_VERSION
 from nba_platform.publishing import status as st
 

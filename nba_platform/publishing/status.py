@@ -19,11 +19,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 import polars as pl
 
-ET = ZoneInfo("America/New_York")
+from nba_platform.core.calendar import ET
+
 STATES = ("ok", "pending", "warn", "stale", "failing")  # ascending severity
 STALE_STATES = ("stale", "failing")
 

@@ -15,6 +15,7 @@ import dagster as dg
 import polars as pl
 
 from nba_platform import tables as schemas
+from nba_platform.core.calendar import season_of
 from nba_platform.landing import zone as lz
 from nba_platform.landing.resource import LandingResource
 from nba_platform.raw.nba_cdn import read_schedule
@@ -104,7 +105,7 @@ def _raw_kwargs(table: str, description: str) -> dict:
 )
 def raw_schedule(context: dg.AssetExecutionContext, landing: LandingResource):
     zone, dates = landing.zone(), partition_dates(context)
-    seasons = sorted({lz.season_of(d) for d in dates})
+    seasons = sorted({season_of(d) for d in dates})
     paths = [lz.schedule_path(s) for s in seasons if zone.exists(lz.schedule_path(s))]
     missing = [s for s in seasons if lz.schedule_path(s) not in paths]
     if missing:

@@ -41,12 +41,12 @@ from typing import Any
 import polars as pl
 
 from nba_platform import tables as schemas
+from nba_platform.core.calendar import TIMEZONE
 from nba_platform.quality import RANGES
 
 REJECTED = pl.Schema({"source_file": pl.String, "row": pl.String, "reason": pl.String})
 
 _COUNTS = ["fgm", "fga", "fg3m", "fg3a", "ftm", "fta", "oreb", "dreb", "reb", "ast", "stl", "blk", "tov", "pf"]
-_ET = "America/New_York"
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,7 @@ def _row_rules(table: str) -> list[pl.Expr]:
             )
         )
     if table == "raw_prop_lines":
-        tip_date = pl.col("commence_time_utc").dt.convert_time_zone(_ET).dt.date()
+        tip_date = pl.col("commence_time_utc").dt.convert_time_zone(TIMEZONE).dt.date()
         rules.append(
             pl.when(tip_date != pl.col("game_date")).then(
                 pl.format("wrong_date: the game tips off on {} ET, the file is for {}", _fmt(tip_date), _fmt(pl.col("game_date")))

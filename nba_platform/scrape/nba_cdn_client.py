@@ -12,6 +12,7 @@ from typing import Any
 
 import polars as pl
 
+from nba_platform.core.calendar import season_of
 from nba_platform.landing import zone as lz
 from nba_platform.landing.zone import LandingZone
 from nba_platform.raw.nba_cdn import PLAYBYPLAY_SOURCE, parse_playbyplay, parse_schedule
@@ -51,7 +52,7 @@ class NbaCdnClient:
     def scrape_schedule(self, zone: LandingZone, game_date: dt.date) -> tuple[Landed, pl.DataFrame]:
         """Fetch, validate and land the season schedule; returns where it landed and its games."""
         day = game_date.isoformat()
-        expected = lz.season_of(game_date)
+        expected = season_of(game_date)
         response = self.http.get(SCHEDULE_PATH, game_date=day)
         url = self.http.redacted(response.request.url)
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import polars as pl
 
+from nba_platform.core.calendar import season_of
 from nba_platform.landing import zone as lz
 from nba_platform.landing.zone import LandingZone
 from nba_platform.raw.nba_stats import SOURCE, parse_leaguegamelog
@@ -71,7 +72,7 @@ class NbaStatsClient:
             "Direction": "DESC",
             "LeagueID": "00",
             "PlayerOrTeam": player_or_team,
-            "Season": lz.season_of(game_date),
+            "Season": season_of(game_date),
             "SeasonType": SEASON_TYPE_PARAM.get(season_type, season_type),
             "Sorter": "DATE",
         }

@@ -15,10 +15,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import polars as pl
 
+from nba_platform.core.calendar import ET
 from nba_platform.landing import zone as lz
 from nba_platform.landing.zone import LandingZone
 from nba_platform.raw.odds_api import SOURCE, parse_event_odds, parse_events
@@ -37,7 +37,6 @@ HISTORICAL_EVENTS_PATH = f"/v4/historical/sports/{SPORT}/events"
 HISTORICAL_EVENT_ODDS_PATH = f"/v4/historical/sports/{SPORT}/events/{{event_id}}/odds"
 ODDS_PARAMS = {"regions": "us", "markets": "player_points", "oddsFormat": "american"}
 QUOTA_HEADERS = ("x-requests-remaining", "x-requests-used", "x-requests-last")
-ET = ZoneInfo("America/New_York")
 
 
 def iso_z(moment: dt.datetime) -> str:

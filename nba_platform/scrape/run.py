@@ -16,11 +16,10 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
 import polars as pl
 
-from nba_platform.core.partitions import TIMEZONE
+from nba_platform.core.calendar import ET, season_of
 from nba_platform.landing import zone as lz
 from nba_platform.landing.zone import LandingZone
 from nba_platform.raw.nba_cdn import parse_schedule
@@ -34,7 +33,6 @@ from nba_platform.scrape.odds_api_client import OddsApiClient
 
 log = logging.getLogger(__name__)
 
-ET = ZoneInfo(TIMEZONE)
 SOURCES = ("nba_cdn", "nba_stats", "odds_api")
 CLIENTS = {"nba_cdn": NbaCdnClient, "nba_stats": NbaStatsClient, "odds_api": OddsApiClient}
 # Historical lines: the events list as of 11:00 ET, each event's odds 30 minutes before its tip.
@@ -85,7 +83,7 @@ def scheduled_games(
     ``cache`` (relpath -> (fingerprint, games)) saves re-parsing an unchanged season file (~0.25 s each)
     when one scraper walks a range of dates.
     """
-    relpath = lz.schedule_path(lz.season_of(game_date))
+    relpath = lz.schedule_path(season_of(game_date))
     if not zone.exists(relpath):
         return None
     fingerprint = zone.stat_fingerprint(relpath)
@@ -175,7 +173,7 @@ class Scraper:
         report.add(landed)
         games = scheduled_games(self.zone, game_date, self.log, self._schedules)
         if games is None:
-            report.notes.append(f"no schedule landed for {lz.season_of(game_date)}: no play-by-play")
+            report.notes.append(f"no schedule landed for {season_of(game_date)}: no play-by-play")
             return
         finals = games.filter(pl.col("game_status") == 3)["game_id"].to_list()
         if not finals:
@@ -188,7 +186,7 @@ class Scraper:
         games = scheduled_games(self.zone, game_date, self.log, self._schedules)
         season_type, expect = "Regular Season", None
         if games is None:
-            report.notes.append(f"no schedule landed for {lz.season_of(game_date)}: an empty log is not checked")
+            report.notes.append(f"no schedule landed for {season_of(game_date)}: an empty log is not checked")
         elif games.height == 0:
             report.skipped = f"no games on {game_date} in the landed schedule"
             return

@@ -18,7 +18,7 @@ import datetime as dt
 import dagster as dg
 import polars as pl
 
-from nba_platform.core.partitions import TIMEZONE
+from nba_platform.core.calendar import TIMEZONE, season_of
 from nba_platform.landing import zone as lz
 from nba_platform.landing.resource import LandingResource
 from nba_platform.scrape.jobs import run_config, scrape_nba_cdn_job, scrape_nba_stats_job, scrape_odds_api_job
@@ -36,7 +36,7 @@ def _games_or_skip(landing: LandingResource, game_date: dt.date) -> pl.DataFrame
     games = scheduled_games(landing.zone(), game_date)
     if games is None:
         return dg.SkipReason(
-            f"no schedule landed for {lz.season_of(game_date)} ({lz.schedule_path(lz.season_of(game_date))}); "
+            f"no schedule landed for {season_of(game_date)} ({lz.schedule_path(season_of(game_date))}); "
             "scrape_nba_cdn_job lands it"
         )
     if games.height == 0:

@@ -37,19 +37,18 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
+from nba_platform.core.calendar import ET, season_of
 from nba_platform.landing.zone import (
     LocalLanding,
     odds_events_path,
     odds_player_points_path,
     player_boxscores_path,
     schedule_path,
-    season_of,
     team_boxscores_path,
 )
 
 log = logging.getLogger(__name__)
 
-ET = ZoneInfo("America/New_York")
 UTC = dt.UTC
 
 

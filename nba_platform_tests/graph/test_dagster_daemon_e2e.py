@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 
-from nba_platform.core.partitions import date_range
+from nba_platform.core.calendar import date_range
 from nba_platform.core.warehouse.read import read_table
 from nba_platform.landing import zone as lz
 

@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 from nba_platform import tables as schemas
-from nba_platform.core.partitions import date_range
+from nba_platform.core.calendar import date_range
 from nba_platform.landing import zone as lz
 from nba_platform.predictions.systems import SYSTEM_IDS
 from nba_platform.raw.nba_stats import parse_leaguegamelog

@@ -38,9 +38,3 @@ def test_classify_layout():
     assert lz.classify(lz.schedule_path("2024-25")).kind == "schedule"
     assert lz.classify("_quarantine/nba_stats/player_boxscores/2024-11-01/leaguegamelog.json") is None
     assert lz.classify("nba_stats/player_boxscores/notadate/leaguegamelog.json") is None
-
-
-def test_season_of_dates():
-    assert lz.season_of(dt.date(2024, 11, 2)) == "2024-25"
-    assert lz.season_of(dt.date(2025, 4, 13)) == "2024-25"
-    assert lz.season_of(dt.date(2025, 10, 21)) == "2025-26"

@@ -25,7 +25,7 @@ import dagster as dg
 import polars as pl
 import pytest
 
-from nba_platform.core.partitions import date_range
+from nba_platform.core.calendar import date_range
 from nba_platform.core.warehouse.read import read_table
 from nba_platform.definitions import UPSTREAM_OF_MODEL
 from nba_platform.landing import zone as lz

@@ -11,10 +11,10 @@ import dagster as dg
 import pytest
 
 from nba_platform import tables as schemas
+from nba_platform.core.calendar import week_start
 from nba_platform.definitions import ALL_ASSETS, points_model
 from nba_platform.landing import zone as lz
 from nba_platform.landing.resource import LandingResource
-from nba_platform.predictions.predict import week_start
 from nba_platform.raw.sensors import landing_zone_sensor
 from nba_platform.resources import local_resources
 from nba_platform.scrape.land import land
