@@ -1,9 +1,10 @@
 """Phase 6: publish tonight's picks, results, player pages and system records for a website.
 
-Pure code, no Dagster import: `documents.py` builds the JSON documents from polars frames,
+Pure code, no Dagster import: `documents.py` builds the JSON documents from polars frames (`players.py`
+the player pages),
 `status.py` says whether a document is current, `validation.py` checks each document against its
 JSON Schema (`schemas/*.json`) before anything is written, `publisher.py` writes the files atomically
-to a local folder or a GCS bucket, `page.py` renders the static HTML page. `assets/publishing.py` wires
+to a local folder or a GCS bucket, `page.py` renders the static HTML page. `assets.py` wires
 them into the graph.
 """
 

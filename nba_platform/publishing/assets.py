@@ -18,6 +18,7 @@ import polars as pl
 from nba_platform import policies
 from nba_platform.core.partitions import game_date_partitions
 from nba_platform.publishing import documents as docs
+from nba_platform.publishing import players as player_docs
 from nba_platform.publishing.page import render_page, table_rows
 from nba_platform.publishing.publisher import HTML_TYPE, read_document, write_document
 from nba_platform.publishing.resource import PublisherResource
@@ -162,7 +163,7 @@ def exports_players(
     # (a backfill of older dates) is left alone.
     latest: dict[str, dt.date] = {}
     for day in days:
-        for lookup in docs.players_on(day, player_game_summary, prediction_results):
+        for lookup in player_docs.players_on(day, player_game_summary, prediction_results):
             latest[lookup] = day
     written, built, skipped = [], {}, 0
     for day in days:
@@ -170,13 +171,13 @@ def exports_players(
         skipped += sum(1 for d in latest.values() if d == day) - len(wanted)
         if not wanted:
             continue
-        documents = docs.build_players(
+        documents = player_docs.build_players(
             day, player_game_summary, prediction_results, player_prop_predictions, _now(), freshness, only=wanted
         )
         for lookup, doc in documents.items():
             written.append(write_document(out, docs.player_path(lookup), "player", doc))
         built.update(documents)
-    index_doc = docs.build_players_index(index, built, _now())
+    index_doc = player_docs.build_players_index(index, built, _now())
     written.append(write_document(out, docs.PLAYERS_INDEX_PATH, "players_index", index_doc))
     return dg.MaterializeResult(
         metadata=_files_metadata(

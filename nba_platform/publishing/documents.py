@@ -33,7 +33,7 @@ GAME_STATUS = {1: "scheduled", 2: "live", 3: "final"}
 # ----------------------------------------------------------------------------------------------
 
 
-def _num(value: Any, digits: int = 2) -> float | None:
+def num(value: Any, digits: int = 2) -> float | None:
     """A rounded float, or None for missing / NaN values (JSON has no NaN)."""
     if value is None:
         return None
@@ -41,11 +41,11 @@ def _num(value: Any, digits: int = 2) -> float | None:
     return None if math.isnan(value) or math.isinf(value) else round(value, digits)
 
 
-def _int(value: Any) -> int | None:
+def int_or_none(value: Any) -> int | None:
     return None if value is None else int(value)
 
 
-def _header(kind: str, game_date: dt.date, now: dt.datetime, status: dict) -> dict[str, Any]:
+def header(kind: str, game_date: dt.date, now: dt.datetime, status: dict) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "document": kind,
@@ -60,11 +60,11 @@ def season_start(game_date: dt.date) -> dt.date:
     return dt.date(int(season_of(game_date)[:4]), 8, 1)
 
 
-def _on(frame: pl.DataFrame, game_date: dt.date) -> pl.DataFrame:
+def rows_on(frame: pl.DataFrame, game_date: dt.date) -> pl.DataFrame:
     return frame.filter(pl.col("game_date") == game_date)
 
 
-def _season_to(frame: pl.DataFrame, game_date: dt.date) -> pl.DataFrame:
+def season_to(frame: pl.DataFrame, game_date: dt.date) -> pl.DataFrame:
     return frame.filter(pl.col("game_date").is_between(season_start(game_date), game_date))
 
 
@@ -75,7 +75,7 @@ def _season_to(frame: pl.DataFrame, game_date: dt.date) -> pl.DataFrame:
 _SETTLED = ("HIT", "MISS", "PUSH", "VOID")
 
 
-def _summary_aggs() -> list[pl.Expr]:
+def summary_aggs() -> list[pl.Expr]:
     outcome, err = pl.col("outcome"), pl.col("absolute_error")
     settled = outcome.is_in(_SETTLED)
     return [
@@ -94,7 +94,7 @@ def _summary_aggs() -> list[pl.Expr]:
     ]
 
 
-def _summary_dict(row: dict[str, Any]) -> dict[str, Any]:
+def summary_dict(row: dict[str, Any]) -> dict[str, Any]:
     wins, losses, settled = int(row["wins"]), int(row["losses"]), int(row["settled"])
     profit = float(row["profit_units"] or 0.0)
     return {
@@ -106,23 +106,23 @@ def _summary_dict(row: dict[str, Any]) -> dict[str, Any]:
         "losses": losses,
         "pushes": int(row["pushes"]),
         "voids": int(row["voids"]),
-        "hit_rate": _num(wins / (wins + losses), 4) if wins + losses else None,
-        "profit_units": _num(profit, 3),
-        "roi": _num(profit / settled, 4) if settled else None,
-        "mae": _num(row["mae"], 3),
-        "within_3_share": _num(row["within_3_share"], 4),
+        "hit_rate": num(wins / (wins + losses), 4) if wins + losses else None,
+        "profit_units": num(profit, 3),
+        "roi": num(profit / settled, 4) if settled else None,
+        "mae": num(row["mae"], 3),
+        "within_3_share": num(row["within_3_share"], 4),
     }
 
 
 def outcome_summary(results: pl.DataFrame) -> dict[str, Any]:
     """Wins, losses, pushes, voids, hit rate (wins / (wins + losses)), profit and ROI per settled pick
     (pushes and voids return the stake), MAE and share within 3 points over played rows."""
-    return _summary_dict(results.select(_summary_aggs()).row(0, named=True))
+    return summary_dict(results.select(summary_aggs()).row(0, named=True))
 
 
-def _summaries_by(results: pl.DataFrame, key: str) -> dict[str, dict[str, Any]]:
-    rows = results.group_by(key).agg(_summary_aggs()).iter_rows(named=True)
-    return {row[key]: _summary_dict(row) for row in rows}
+def summaries_by(results: pl.DataFrame, key: str) -> dict[str, dict[str, Any]]:
+    rows = results.group_by(key).agg(summary_aggs()).iter_rows(named=True)
+    return {row[key]: summary_dict(row) for row in rows}
 
 
 # ----------------------------------------------------------------------------------------------
@@ -135,7 +135,7 @@ def _team(row: dict[str, Any], side: str) -> dict[str, Any]:
         "team_id": row[f"{side}_team_id"],
         "abbr": row[f"{side}_team_abbr"],
         "name": row[f"{side}_team_name"],
-        "score": _int(row[f"{side}_score"]),
+        "score": int_or_none(row[f"{side}_score"]),
     }
 
 
@@ -157,15 +157,15 @@ def _game(row: dict[str, Any]) -> dict[str, Any]:
 def _context(f: dict[str, Any] | None) -> dict[str, Any]:
     f = f or {}
     return {
-        "days_rest": _int(f.get("days_rest")),
+        "days_rest": int_or_none(f.get("days_rest")),
         "back_to_back": f.get("back_to_back"),
-        "points_last_5": _num(f.get("points_avg_last_5"), 1),
-        "points_last_10": _num(f.get("points_avg_last_10"), 1),
-        "points_season": _num(f.get("points_avg_season"), 1),
-        "recent_trend": _num(f.get("recent_trend"), 1),
-        "minutes_last_5": _num(f.get("minutes_avg_last_5"), 1),
-        "games_played_season": _int(f.get("games_played_season")),
-        "opponent_def_rating": _num(f.get("opponent_def_rating"), 1),
+        "points_last_5": num(f.get("points_avg_last_5"), 1),
+        "points_last_10": num(f.get("points_avg_last_10"), 1),
+        "points_season": num(f.get("points_avg_season"), 1),
+        "recent_trend": num(f.get("recent_trend"), 1),
+        "minutes_last_5": num(f.get("minutes_avg_last_5"), 1),
+        "games_played_season": int_or_none(f.get("games_played_season")),
+        "opponent_def_rating": num(f.get("opponent_def_rating"), 1),
     }
 
 
@@ -177,7 +177,7 @@ def tonight_players(predictions: pl.DataFrame, features: pl.DataFrame) -> list[d
     for game_id, player_id, system_id, points in preds.select(
         "game_id", "player_id", "system_id", "predicted_points"
     ).sort("system_id").iter_rows():
-        by_system.setdefault((game_id, player_id), {})[system_id] = _num(points, 1)
+        by_system.setdefault((game_id, player_id), {})[system_id] = num(points, 1)
     feats = {(r["game_id"], r["player_id"]): r for r in schemas.conform(features, "ml_feature_store").iter_rows(named=True)}
     out = []
     for p in published.sort("game_id", "team_abbr", "predicted_points", descending=[False, False, True]).iter_rows(named=True):
@@ -192,17 +192,17 @@ def tonight_players(predictions: pl.DataFrame, features: pl.DataFrame) -> list[d
                 "team": p["team_abbr"],
                 "opponent": p["opponent_team_abbr"],
                 "is_home": f.get("is_home") if f else None,
-                "line": _num(p["line"], 1),
-                "over_price": _int(p["over_price"]),
-                "under_price": _int(p["under_price"]),
-                "line_books": _int(p["line_books"]),
+                "line": num(p["line"], 1),
+                "over_price": int_or_none(p["over_price"]),
+                "under_price": int_or_none(p["under_price"]),
+                "line_books": int_or_none(p["line_books"]),
                 "line_snapshot_utc": st.iso_utc(p["line_snapshot_utc"]),
-                "predicted_points": _num(p["predicted_points"], 1),
-                "predicted_std": _num(p["predicted_std"], 1),
-                "p_over": _num(p["p_over"], 3),
-                "edge": _num(p["edge"], 1),
+                "predicted_points": num(p["predicted_points"], 1),
+                "predicted_std": num(p["predicted_std"], 1),
+                "p_over": num(p["p_over"], 3),
+                "edge": num(p["edge"], 1),
                 "recommendation": p["recommendation"],
-                "confidence": _num(p["confidence"], 3),
+                "confidence": num(p["confidence"], 3),
                 "model_version": p["model_version"],
                 "systems": by_system.get(key, {}),
                 "context": _context(f),
@@ -220,9 +220,9 @@ def build_tonight(
     freshness: Sequence[st.FreshnessReading] | None = None,
 ) -> dict[str, Any]:
     """`tonight/{date}.json`: every game of the date with its players and the published system's picks."""
-    schedule = _on(schemas.conform(schedule, "raw_schedule"), game_date)
-    predictions = _on(schemas.conform(predictions, "player_prop_predictions"), game_date)
-    features = _on(schemas.conform(features, "ml_feature_store"), game_date)
+    schedule = rows_on(schemas.conform(schedule, "raw_schedule"), game_date)
+    predictions = rows_on(schemas.conform(predictions, "player_prop_predictions"), game_date)
+    features = rows_on(schemas.conform(features, "ml_feature_store"), game_date)
     games = {r["game_id"]: _game(r) for r in schedule.sort("tip_time_utc", "game_id").iter_rows(named=True)}
     players = tonight_players(predictions, features)
     for p in players:
@@ -243,7 +243,7 @@ def build_tonight(
         findings.append(st.Finding("pending", f"no predictions yet for {len(unpredicted)} of {len(games)} games"))
     counts = {rec: sum(p["recommendation"] == rec for p in placed) for rec in RECOMMENDATIONS}
     return {
-        **_header("tonight", game_date, now, st.status_block(findings, freshness, newest, st.freshness_applies(game_date, now))),
+        **header("tonight", game_date, now, st.status_block(findings, freshness, newest, st.freshness_applies(game_date, now))),
         "published_system": PUBLISHED_SYSTEM,
         "systems": sorted(predictions["system_id"].unique().to_list()),
         "summary": {"games": len(games), "players": len(placed), "lined_players": len(lined), "recommendations": counts},
@@ -268,8 +268,8 @@ def build_results(
     freshness: Sequence[st.FreshnessReading] | None = None,
 ) -> dict[str, Any]:
     """`results/{date}.json`: the published system's graded picks, a summary and breakdowns."""
-    results = _on(schemas.conform(results, "prediction_results"), game_date)
-    extra = _on(schemas.conform(predictions, "player_prop_predictions"), game_date).select(
+    results = rows_on(schemas.conform(results, "prediction_results"), game_date)
+    extra = rows_on(schemas.conform(predictions, "player_prop_predictions"), game_date).select(
         "game_id", "player_id", "system_id", "team_abbr", "opponent_team_abbr", "over_price", "under_price", "confidence"
     )
     # Bucketed as published (3 decimals): a pick shown with confidence 0.4 is in the 0.40+ bucket.
@@ -280,8 +280,8 @@ def build_results(
     picks = published.filter(pl.col("recommendation").is_in(["OVER", "UNDER"]))
     games = results["game_id"].n_unique()
     pending_games = results.filter(pl.col("outcome") == "PENDING")["game_id"].n_unique()
-    by_system = _summaries_by(rows, "system_id")
-    by_rec = _summaries_by(published, "recommendation")
+    by_system = summaries_by(rows, "system_id")
+    by_rec = summaries_by(published, "recommendation")
     empty = outcome_summary(published.clear())
     buckets = []
     for low, high in CONFIDENCE_BUCKETS:
@@ -298,20 +298,20 @@ def build_results(
                 "team": r["team_abbr"],
                 "opponent": r["opponent_team_abbr"],
                 "recommendation": r["recommendation"],
-                "line": _num(r["line"], 1),
-                "price": _int(price),
-                "predicted_points": _num(r["predicted_points"], 1),
-                "p_over": _num(r["p_over"], 3),
-                "confidence": _num(r["confidence"], 3),
-                "actual_points": _int(r["actual_points"]),
-                "absolute_error": _num(r["absolute_error"], 1),
+                "line": num(r["line"], 1),
+                "price": int_or_none(price),
+                "predicted_points": num(r["predicted_points"], 1),
+                "p_over": num(r["p_over"], 3),
+                "confidence": num(r["confidence"], 3),
+                "actual_points": int_or_none(r["actual_points"]),
+                "absolute_error": num(r["absolute_error"], 1),
                 "outcome": r["outcome"],
-                "profit_units": _num(r["profit_units"], 3),
+                "profit_units": num(r["profit_units"], 3),
             }
         )
     findings = st.results_findings(game_date, now, pending_games, games)
     return {
-        **_header(
+        **header(
             "results", game_date, now, st.status_block(findings, freshness, applies=st.freshness_applies(game_date, now))
         ),
         "published_system": PUBLISHED_SYSTEM,
@@ -353,17 +353,17 @@ def _window_summary(daily: pl.DataFrame) -> dict[str, Any]:
         "days": int(row["days"] or 0),
         "predictions": int(row["predictions"] or 0),
         "graded": graded,
-        "mae": _num(row["mae_sum"] / graded, 3) if graded else None,
-        "bias": _num(row["bias_sum"] / graded, 3) if graded else None,
+        "mae": num(row["mae_sum"] / graded, 3) if graded else None,
+        "bias": num(row["bias_sum"] / graded, 3) if graded else None,
         "picks": settled,
         "wins": wins,
         "losses": losses,
         "pushes": int(row["pushes"] or 0),
         "voids": int(row["voids"] or 0),
-        "hit_rate": _num(wins / (wins + losses), 4) if wins + losses else None,
-        "profit_units": _num(profit, 3),
-        "roi": _num(profit / settled, 4) if settled else None,
-        "brier": _num(row["brier_sum"] / row["brier_rows"], 4) if row["brier_rows"] else None,
+        "hit_rate": num(wins / (wins + losses), 4) if wins + losses else None,
+        "profit_units": num(profit, 3),
+        "roi": num(profit / settled, 4) if settled else None,
+        "brier": num(row["brier_sum"] / row["brier_rows"], 4) if row["brier_rows"] else None,
     }
 
 
@@ -396,10 +396,10 @@ def build_systems(
                     {
                         "game_date": r["game_date"].isoformat(),
                         "graded": r["graded"],
-                        "mae": _num(r["mae"], 3),
+                        "mae": num(r["mae"], 3),
                         "picks": r["picks"],
-                        "hit_rate": _num(r["hit_rate"], 4),
-                        "roi": _num(r["roi"], 4),
+                        "hit_rate": num(r["hit_rate"], 4),
+                        "roi": num(r["roi"], 4),
                     }
                     for r in series.iter_rows(named=True)
                 ],
@@ -407,7 +407,7 @@ def build_systems(
         )
     findings = st.missing_results_findings(daily, game_date, now)
     return {
-        **_header(
+        **header(
             "systems_performance",
             game_date,
             now,
@@ -420,222 +420,6 @@ def build_systems(
     }
 
 
-# ----------------------------------------------------------------------------------------------
-# players/{player_lookup}.json
-# ----------------------------------------------------------------------------------------------
-
-
-def players_on(game_date: dt.date, player_summary: pl.DataFrame, results: pl.DataFrame) -> list[str]:
-    """Who gets a document for the date: everyone who played or was predicted."""
-    played = _on(player_summary, game_date)["player_lookup"]
-    predicted = _on(results, game_date)["player_lookup"]
-    return sorted(set(played.to_list()) | set(predicted.to_list()))
-
-
-def _splits(pgs: pl.DataFrame) -> dict[str, list[dict[str, Any]]]:
-    """Season splits per player: all, home, away, last 5, last 10, back-to-back, rested."""
-    ranked = pgs.sort("player_lookup", "game_date").with_columns(
-        recency=(pl.col("game_date").rank("ordinal", descending=True).over("player_lookup") - 1),
-        # Days since his previous game this season (null for his first).
-        rest=pl.col("game_date").diff().dt.total_days().over("player_lookup"),
-    )
-    splits = {
-        "all": pl.lit(True),
-        "home": pl.col("is_home"),
-        "away": ~pl.col("is_home"),
-        "last_5": pl.col("recency") < 5,
-        "last_10": pl.col("recency") < 10,
-        "back_to_back": pl.col("rest") == 1,
-        "rested": pl.col("rest") >= 2,
-    }
-    result = pl.col("over_under_result")
-    frames = [
-        ranked.filter(cond.fill_null(False))
-        .group_by("player_lookup")
-        .agg(
-            games=pl.len(),
-            points_avg=pl.col("points").mean(),
-            minutes_avg=pl.col("minutes").mean(),
-            over_line=(result == "OVER").sum(),
-            under_line=(result == "UNDER").sum(),
-            push_line=(result == "PUSH").sum(),
-        )
-        .with_columns(split=pl.lit(name))
-        for name, cond in splits.items()
-    ]
-    out: dict[str, list[dict[str, Any]]] = {}
-    order = {name: i for i, name in enumerate(splits)}
-    for r in sorted(pl.concat(frames).iter_rows(named=True), key=lambda r: order[r["split"]]):
-        out.setdefault(r["player_lookup"], []).append(
-            {
-                "split": r["split"],
-                "games": int(r["games"]),
-                "points_avg": _num(r["points_avg"], 1),
-                "minutes_avg": _num(r["minutes_avg"], 1),
-                "over_line": int(r["over_line"]),
-                "under_line": int(r["under_line"]),
-                "push_line": int(r["push_line"]),
-            }
-        )
-    return out
-
-
-def _game_logs(pgs: pl.DataFrame, published: pl.DataFrame) -> dict[str, list[dict[str, Any]]]:
-    """Last games (played or predicted) per player, newest first, with the published prediction.
-
-    A predicted game he did not play (DNP, or not final yet) has `played` false and no box score
-    columns; its opponent is only known for the document's own date (filled in by the caller)."""
-    played = pgs.select(
-        "player_lookup", "game_date", "game_id", "opponent_team_abbr", "is_home", "minutes", "points"
-    )
-    preds = published.select(
-        "player_lookup", "game_date", "game_id", "line", "predicted_points", "p_over", "recommendation",
-        "outcome", "absolute_error",
-    )
-    log = (
-        played.with_columns(played=pl.lit(True))
-        .join(preds, on=["player_lookup", "game_id"], how="full", coalesce=True)
-        .with_columns(game_date=pl.coalesce("game_date", "game_date_right"), played=pl.col("played").fill_null(False))
-        .sort("game_date", "game_id", descending=True)
-        .group_by("player_lookup", maintain_order=True)
-        .head(GAME_LOG_GAMES)
-    )
-    out: dict[str, list[dict[str, Any]]] = {}
-    for r in log.iter_rows(named=True):
-        out.setdefault(r["player_lookup"], []).append(
-            {
-                "game_date": r["game_date"].isoformat(),
-                "game_id": r["game_id"],
-                "played": r["played"],
-                "opponent": r["opponent_team_abbr"],
-                "is_home": r["is_home"],
-                "minutes": _num(r["minutes"], 1),
-                "points": _int(r["points"]),
-                "line": _num(r["line"], 1),
-                "predicted_points": _num(r["predicted_points"], 1),
-                "p_over": _num(r["p_over"], 3),
-                "recommendation": r["recommendation"],
-                "outcome": r["outcome"],
-                "absolute_error": _num(r["absolute_error"], 1),
-            }
-        )
-    return out
-
-
-def build_players(
-    game_date: dt.date,
-    player_summary: pl.DataFrame,
-    results: pl.DataFrame,
-    predictions: pl.DataFrame,
-    now: dt.datetime,
-    freshness: Sequence[st.FreshnessReading] | None = None,
-    only: Sequence[str] | None = None,
-) -> dict[str, dict[str, Any]]:
-    """`players/{player_lookup}.json` for everyone who played or was predicted on the date (or `only`).
-
-    Season to date: the game log (last 10 games, played or predicted, newest first), season splits and
-    each system's record on the player."""
-    pgs = _season_to(schemas.conform(player_summary, "player_game_summary"), game_date)
-    res = _season_to(schemas.conform(results, "prediction_results"), game_date)
-    preds = _on(schemas.conform(predictions, "player_prop_predictions"), game_date)
-    lookups = list(only) if only is not None else players_on(game_date, pgs, res)
-    pgs = pgs.filter(pl.col("player_lookup").is_in(lookups))
-    res = res.filter(pl.col("player_lookup").is_in(lookups))
-    published = res.filter(pl.col("system_id") == PUBLISHED_SYSTEM)
-    logs, splits = _game_logs(pgs, published), _splits(pgs)
-    records: dict[str, list[dict[str, Any]]] = {}
-    for r in res.group_by("player_lookup", "system_id").agg(_summary_aggs()).sort("system_id").iter_rows(named=True):
-        records.setdefault(r["player_lookup"], []).append({"system_id": r["system_id"], **_summary_dict(r)})
-    # Identity: the latest of box score and prediction rows.
-    ident = (
-        pl.concat(
-            [
-                pgs.select("player_lookup", "game_date", "player_id", "player_name", "team_abbr"),
-                preds.select("player_lookup", "game_date", "player_id", "player_name", "team_abbr"),
-            ]
-        )
-        .sort("game_date")
-        .group_by("player_lookup")
-        .last()
-    )
-    idents = {r["player_lookup"]: r for r in ident.iter_rows(named=True)}
-    today_rows = {r["player_lookup"]: r for r in _on(published, game_date).iter_rows(named=True)}
-    today_preds = {
-        r["player_lookup"]: r for r in preds.filter(pl.col("system_id") == PUBLISHED_SYSTEM).iter_rows(named=True)
-    }
-    out = {}
-    for lookup in lookups:
-        who = idents.get(lookup)
-        if who is None:
-            continue
-        log = logs.get(lookup, [])
-        pred = today_preds.get(lookup)
-        for game in log:
-            if pred is not None and game["game_id"] == pred["game_id"] and game["opponent"] is None:
-                game["opponent"] = pred["opponent_team_abbr"]
-        missing = [g for g in log if g["outcome"] == "PENDING" and dt.date.fromisoformat(g["game_date"]) < st.today_et(now)]
-        findings = (
-            [st.Finding("stale", f"results missing for {len(missing)} past game(s) in the log")] if missing else []
-        )
-        on_date = None
-        if lookup in today_rows:
-            r, p = today_rows[lookup], today_preds.get(lookup, {})
-            on_date = {
-                "game_id": r["game_id"],
-                "opponent": p.get("opponent_team_abbr"),
-                "line": _num(r["line"], 1),
-                "predicted_points": _num(r["predicted_points"], 1),
-                "p_over": _num(r["p_over"], 3),
-                "recommendation": r["recommendation"],
-                "confidence": _num(p.get("confidence"), 3),
-                "actual_points": _int(r["actual_points"]),
-                "outcome": r["outcome"],
-            }
-        out[lookup] = {
-            **_header(
-                "player", game_date, now, st.status_block(findings, freshness, applies=st.freshness_applies(game_date, now))
-            ),
-            "published_system": PUBLISHED_SYSTEM,
-            "player": {
-                "player_lookup": lookup,
-                "player_id": who["player_id"],
-                "name": who["player_name"],
-                "team": who["team_abbr"],
-                "season": season_of(game_date),
-            },
-            "on_date": on_date,
-            "game_log": log,
-            "season_splits": splits.get(lookup, []),
-            "record": records.get(lookup, []),
-        }
-    return out
-
-
-def build_players_index(
-    existing: dict[str, Any] | None, documents: dict[str, dict[str, Any]], now: dt.datetime
-) -> dict[str, Any]:
-    """`players/index.json`: every player with a document, the date it is as of, and its path.
-
-    Entries of players not in `documents` are kept from `existing`."""
-    entries = {e["player_lookup"]: e for e in (existing or {}).get("players", [])}
-    for lookup, doc in documents.items():
-        entries[lookup] = {
-            "player_lookup": lookup,
-            "name": doc["player"]["name"],
-            "team": doc["player"]["team"],
-            "game_date": doc["game_date"],
-            "path": player_path(lookup),
-        }
-    latest = max((e["game_date"] for e in entries.values()), default=None)
-    game_date = dt.date.fromisoformat(latest) if latest else now.astimezone(st.ET).date()
-    return {
-        **_header("players_index", game_date, now, st.status_block([], None)),
-        "players": [entries[k] for k in sorted(entries)],
-    }
-
-
-# ----------------------------------------------------------------------------------------------
-# paths
 # ----------------------------------------------------------------------------------------------
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from nba_platform import tables as schemas
 from nba_platform.publishing import documents as docs
+from nba_platform.publishing import players as player_docs
 from nba_platform.publishing.page import render_page, table_rows
 from nba_platform.publishing.publisher import (
     GCSPublisher,
@@ -279,7 +280,7 @@ def test_player_document_game_log_splits_and_record():
         ],
     )
     predictions = rows("player_prop_predictions", [pred("g1", 1, "BOS", "TOR", "ensemble", 26.0, 20.5, "OVER", 0.7)])
-    (doc,) = docs.build_players(D, pgs, results, predictions, now=NOON_ET).values()
+    (doc,) = player_docs.build_players(D, pgs, results, predictions, now=NOON_ET).values()
     validate_document("player", doc)
     assert doc["player"] == {"player_lookup": "player1", "player_id": 1, "name": "Player 1", "team": "BOS", "season": "2025-26"}
     log = doc["game_log"]
@@ -306,7 +307,7 @@ def test_player_document_game_log_splits_and_record():
 def test_players_index_keeps_other_players():
     existing = {"players": [{"player_lookup": "old", "name": "Old", "team": "X", "game_date": "2025-11-01", "path": "players/old.json"}]}
     new = {"player1": {"game_date": "2025-11-18", "player": {"name": "Player 1", "team": "BOS"}}}
-    index = docs.build_players_index(existing, new, NOON_ET)
+    index = player_docs.build_players_index(existing, new, NOON_ET)
     validate_document("players_index", index)
     assert [(p["player_lookup"], p["game_date"]) for p in index["players"]] == [("old", "2025-11-01"), ("player1", "2025-11-18")]
     assert index["game_date"] == "2025-11-18"
@@ -343,7 +344,7 @@ def test_schemas_ship_in_the_package_and_are_valid():
 def test_local_publisher_writes_atomically_and_reads_back(tmp_path):
     publisher = open_publisher(tmp_path / "pub")
     assert isinstance(publisher, LocalPublisher)
-    index = docs.build_players_index(None, {}, NOON_ET)
+    index = player_docs.build_players_index(None, {}, NOON_ET)
     location, size = write_document(publisher, docs.PLAYERS_INDEX_PATH, "players_index", index)
     assert location == str(tmp_path / "pub" / "players" / "index.json") and size == len(publisher.read_bytes(docs.PLAYERS_INDEX_PATH))
     assert read_document(publisher, docs.PLAYERS_INDEX_PATH) == index
