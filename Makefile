@@ -7,7 +7,7 @@ PYTHON ?= python3
 export NBA_PLATFORM_HOME ?= $(CURDIR)/.nba_platform
 export DAGSTER_HOME ?= $(NBA_PLATFORM_HOME)/dagster_home
 
-.PHONY: install demo test lint dev clean bench
+.PHONY: install demo test test-fast lint dev clean bench
 
 $(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
@@ -20,11 +20,17 @@ install: $(STAMP)
 demo: install
 	$(VENV)/bin/nba-platform demo
 
+# ruff, and the dependency contracts between packages ([tool.importlinter] in pyproject.toml).
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 
 test: lint
 	$(PY) -m pytest -n 2 --dist loadgroup -q
+
+# The inner loop: unit tests only (no Dagster runs over a warehouse, emulators, browser or slow tests).
+test-fast: lint
+	$(PY) -m pytest -n 2 -q -m "not integration and not emulator and not browser and not slow"
 
 # Benchmarks (issue 9): prints a table, writes bench/results.json; work files in bench/out (kept, reused).
 # Under 20 minutes on 2 cores; see docs/benchmarks.md. `make bench BENCH_ARGS=--quick` for small sizes.

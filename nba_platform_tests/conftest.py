@@ -12,6 +12,18 @@ FIXTURES = SHARED_DATA / "fixtures"
 REAL_LANDING = SHARED_DATA / "landing"
 
 
+INTEGRATION_DIRS = ("graph", "reliability")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Whole-graph and reliability tests run Dagster over a warehouse: `integration` (deselected by `make test-fast`)."""
+    root = Path(__file__).resolve().parent
+    for item in items:
+        parts = Path(str(item.path)).resolve().relative_to(root).parts
+        if parts and parts[0] in INTEGRATION_DIRS:
+            item.add_marker(pytest.mark.integration)
+
+
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
