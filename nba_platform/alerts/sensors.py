@@ -19,47 +19,36 @@ import json
 from collections.abc import Callable
 
 import dagster as dg
-import polars as pl
 from dagster._time import get_current_datetime  # Dagster's clock: the one the freshness daemon uses
 
 from nba_platform import policies
 from nba_platform.alerts.notifier import Alert, AlertDeliveryError, AlertNotifier, asset_url, run_url
-from nba_platform.core.calendar import TIMEZONE
-from nba_platform.landing import zone as lz
+from nba_platform.core.calendar import TIMEZONE, season_of
 from nba_platform.landing.resource import LandingResource
-from nba_platform.raw.nba_cdn import parse_schedule
+from nba_platform.landing.zone import LandingZone
+from nba_platform.raw.game_days import COUNTED_GAME_TYPES, games_on, landed_schedule
 from nba_platform.raw.parsing import SourceParseError
 
 SEVERITY_RANK = {"WARN": 1, "FAIL": 2}
-# Game types that produce box scores and lines (preseason and the All-Star game do not count).
-COUNTED_GAME_TYPES = ("Regular Season", "NBA Cup", "PlayIn", "Playoffs")
 
-_calendar_cache: dict[tuple[str, int, int], frozenset[dt.date]] = {}
+# Parsed season schedules by location, re-read only when the file's fingerprint moves.
+_schedules: dict[str, tuple] = {}
 
 
-def game_days(zone: lz.LocalLanding, log=None) -> Callable[[dt.date], bool]:
-    """`is_game_day(date)` from the landed season schedules. A season whose schedule has not landed
-    (or does not parse) counts as all game days: with the calendar unknown, alerts fail loud."""
-
-    def dates_of(season: str) -> frozenset[dt.date] | None:
-        relpath = lz.schedule_path(season)
-        if not zone.exists(relpath):
-            return None
-        key = (relpath, *zone.stat_fingerprint(relpath))
-        if key not in _calendar_cache:
-            try:
-                games = parse_schedule(zone.read_bytes(relpath), relpath)
-            except SourceParseError as exc:
-                if log:
-                    log.warning(f"game calendar unknown for {season}: {exc}")
-                return None
-            counted = games.filter(pl.col("season_type").is_in(COUNTED_GAME_TYPES))
-            _calendar_cache[key] = frozenset(counted["game_date"].unique().to_list())
-        return _calendar_cache[key]
+def game_days(zone: LandingZone, log=None) -> Callable[[dt.date], bool]:
+    """`is_game_day(date)`: whether the landed season schedule has counted games on the date. A season
+    whose schedule has not landed (or does not parse) counts as all game days: with the calendar unknown,
+    alerts fail loud."""
 
     def is_game_day(date: dt.date) -> bool:
-        dates = dates_of(lz.season_of(date))
-        return True if dates is None else date in dates
+        season = season_of(date)
+        try:
+            schedule = landed_schedule(zone, season, _schedules)
+        except SourceParseError as exc:
+            if log:
+                log.warning(f"game calendar unknown for {season}: {exc}")
+            return True
+        return schedule is None or not games_on(schedule, date, COUNTED_GAME_TYPES).is_empty()
 
     return is_game_day
 

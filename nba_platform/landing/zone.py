@@ -9,13 +9,13 @@ Layout, relative to the landing root:
     odds_api/player_points/<YYYY-MM-DD>/<event_id>/<snapshotUTC>.json
     nba_cdn/playbyplay/<YYYY-MM-DD>/playbyplay_<gameId>.json     (landed for later shot-zone features)
 
-Writes are atomic (temp file, fsync, rename). A file is never replaced by a different payload without
+Writes are atomic (see `core.storage`). A file is never replaced by a different payload without
 the old bytes being kept under ``_versions/``; unreadable files are copied to ``_quarantine/`` with a
 ``.reason.txt`` beside them (live responses that never parsed are quarantined there directly, under a
 timestamped name). Both folders start with ``_`` and are ignored by listings and the sensor.
 
-Two backends share one interface (`LandingZone`): `LocalLanding` (a folder, the embedded default) and
-`landing_gcs.GCSLanding` (``gs://bucket/prefix``); `open_landing` picks one from the location string.
+`LandingZone` is this layout written once over an object store (`core.storage`: a local folder, the
+embedded default, or ``gs://bucket/prefix``); `open_landing` picks the store from the location string.
 """
 
 from __future__ import annotations
@@ -24,10 +24,9 @@ import datetime as dt
 import hashlib
 import os
 import re
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Protocol
+
+from nba_platform.core.storage import LocalStore, ObjectStore, open_store
 
 PLAYER_BOXSCORES = "nba_stats/player_boxscores"
 TEAM_BOXSCORES = "nba_stats/team_boxscores"
@@ -119,76 +118,37 @@ def version_stamp() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
 
 
-class LandingZone(Protocol):
-    """What the raw assets, the sensor and the scrapers need from a landing zone, whatever the backend."""
+class LandingZone:
+    """The landing layout, kept versions and quarantine over an object store (local folder or GCS).
 
-    def describe(self, relpath: str = "") -> str: ...
+    What the raw assets, the sensor and the scrapers read and write; the backend only moves bytes."""
 
-    def exists(self, relpath: str) -> bool: ...
-
-    def read_bytes(self, relpath: str) -> bytes: ...
-
-    def write(self, relpath: str, data: bytes) -> bool: ...
-
-    def quarantine(self, relpath: str, reason: str) -> str: ...
-
-    def quarantine_bytes(self, relpath: str, data: bytes, reason: str) -> str: ...
-
-    def list(self, prefix: str = "") -> list[str]: ...
-
-    def stat_fingerprint(self, relpath: str) -> tuple[int, ...]: ...
-
-
-def open_landing(location: str | os.PathLike[str]) -> LandingZone:
-    """The landing zone at ``location``: ``gs://bucket/prefix`` -> GCS, anything else -> a local folder."""
-    text = os.fspath(location)
-    if text.startswith("gs://"):
-        from nba_platform.landing.gcs import GCSLanding  # the GCS client is only imported when used
-
-        return GCSLanding.from_url(text)
-    return LocalLanding(text)
-
-
-class LocalLanding:
-    """The landing zone on a local folder (the embedded default)."""
-
-    def __init__(self, root: str | os.PathLike[str]):
-        self.root = Path(root)
-
-    def path(self, relpath: str) -> Path:
-        return self.root / relpath
+    def __init__(self, store: ObjectStore):
+        self.store = store
 
     def describe(self, relpath: str = "") -> str:
-        return str(self.path(relpath)) if relpath else str(self.root)
+        return self.store.describe(relpath)
 
     def exists(self, relpath: str) -> bool:
-        return self.path(relpath).is_file()
+        return self.store.exists(relpath)
 
     def read_bytes(self, relpath: str) -> bytes:
-        return self.path(relpath).read_bytes()
+        return self.store.read(relpath)
 
     def write(self, relpath: str, data: bytes) -> bool:
         """Land ``data`` at ``relpath`` atomically. Returns False when identical bytes are already there.
 
-        A different payload at the same path first moves the old bytes to ``_versions/`` so no
+        A different payload at the same path first keeps the old bytes under ``_versions/`` so no
         version of a source file is ever lost.
         """
-        target = self.path(relpath)
-        if target.is_file():
-            old = target.read_bytes()
-            if old == data:
-                return False
-            atomic_write_bytes(self.path(f"{VERSIONS_DIR}/{relpath}.{version_stamp()}"), old)
-        atomic_write_bytes(target, data)
-        return True
+        return self.store.replace(relpath, data, keep_old_as=f"{VERSIONS_DIR}/{relpath}.{version_stamp()}")
 
     def quarantine(self, relpath: str, reason: str) -> str:
         """Copy an unreadable file to ``_quarantine/`` with its reason; the original stays in place."""
-        source = self.path(relpath)
         dest_rel = f"{QUARANTINE_DIR}/{relpath}"
-        data = source.read_bytes() if source.is_file() else b""
-        atomic_write_bytes(self.path(dest_rel), data)
-        atomic_write_bytes(self.path(dest_rel + ".reason.txt"), reason.encode("utf-8"))
+        if not self.store.copy(relpath, dest_rel):
+            self.store.write(dest_rel, b"")
+        self.store.write(dest_rel + ".reason.txt", reason.encode("utf-8"))
         return dest_rel
 
     def quarantine_bytes(self, relpath: str, data: bytes, reason: str) -> str:
@@ -198,41 +158,29 @@ class LocalLanding:
         (the last good file) is touched, and an earlier quarantined response is never overwritten.
         """
         dest_rel = f"{QUARANTINE_DIR}/{relpath}.{version_stamp()}"
-        atomic_write_bytes(self.path(dest_rel), data)
-        atomic_write_bytes(self.path(dest_rel + ".reason.txt"), reason.encode("utf-8"))
+        self.store.create(dest_rel, data)
+        self.store.create(dest_rel + ".reason.txt", reason.encode("utf-8"))
         return dest_rel
 
     def list(self, prefix: str = "") -> list[str]:
-        """Relative paths of landed files under ``prefix`` (sorted; internal folders excluded)."""
-        base = self.path(prefix) if prefix else self.root
-        if not base.exists():
-            return []
-        out = []
-        for path in base.rglob("*"):
-            if not path.is_file() or path.name.startswith("."):
-                continue
-            rel = path.relative_to(self.root).as_posix()
-            if rel.startswith("_"):
-                continue
-            out.append(rel)
-        return sorted(out)
+        """Relative paths of landed files under ``prefix`` (sorted; the ``_`` folders left out)."""
+        return [relpath for relpath in self.store.list(prefix) if not relpath.startswith("_")]
 
     def stat_fingerprint(self, relpath: str) -> tuple[int, ...]:
-        """Cheap change detector for the sensor: (size, mtime in ns)."""
-        st = self.path(relpath).stat()
-        return st.st_size, st.st_mtime_ns
+        """Cheap change detector for the sensor (local: size, mtime in ns; GCS: size, generation, update time)."""
+        return self.store.fingerprint(relpath)
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write via a temp file in the same folder, fsync, then rename: readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def open_landing(location: str | os.PathLike[str]) -> LandingZone:
+    """The landing zone at ``location``: ``gs://bucket/prefix`` -> GCS, anything else -> a local folder."""
+    return LandingZone(open_store(location))
+
+
+class LocalLanding(LandingZone):
+    """The landing zone on a local folder, whose files tests and the simulator also reach by path."""
+
+    store: LocalStore
+
+    def __init__(self, root: str | os.PathLike[str]):
+        super().__init__(LocalStore(root))
+        self.root = self.store.root

@@ -20,9 +20,8 @@ from typing import Any, TypeVar
 import polars as pl
 
 from nba_platform.core.calendar import ET, season_of
-from nba_platform.landing import zone as lz
 from nba_platform.landing.zone import LandingZone
-from nba_platform.raw.nba_cdn import parse_schedule
+from nba_platform.raw.game_days import games_on, landed_schedule
 from nba_platform.raw.parsing import SourceParseError
 from nba_platform.scrape.errors import CircuitOpenError, HTTPStatusError, ScrapeBatchError, ScrapeError
 from nba_platform.scrape.http import CircuitBreaker
@@ -78,28 +77,14 @@ class ScrapeReport:
 def scheduled_games(
     zone: LandingZone, game_date: dt.date, logger: Any = log, cache: dict[str, tuple] | None = None
 ) -> pl.DataFrame | None:
-    """The date's games (postponed ones left out) from the landed schedule; None when none is landed.
-
-    ``cache`` (relpath -> (fingerprint, games)) saves re-parsing an unchanged season file (~0.25 s each)
-    when one scraper walks a range of dates.
-    """
-    relpath = lz.schedule_path(season_of(game_date))
-    if not zone.exists(relpath):
+    """The date's games (postponed ones left out) from the landed schedule; None when none is landed
+    or it does not parse. ``cache`` is `landed_schedule`'s, for one scraper walking a range of dates."""
+    try:
+        schedule = landed_schedule(zone, season_of(game_date), cache)
+    except SourceParseError as exc:
+        logger.warning(f"{exc}: treating {game_date} as unknown")
         return None
-    fingerprint = zone.stat_fingerprint(relpath)
-    cached = (cache or {}).get(relpath)
-    if cached is not None and cached[0] == fingerprint:
-        games = cached[1]
-    else:
-        try:
-            games = parse_schedule(zone.read_bytes(relpath), relpath)
-        except SourceParseError as exc:
-            logger.warning(f"{exc}: treating {game_date} as unknown")
-            return None
-        if cache is not None:
-            cache[relpath] = (fingerprint, games)
-    postponed = pl.col("game_status_text").str.contains(r"(?i)ppd|postponed")
-    return games.filter((pl.col("game_date") == game_date) & ~postponed)
+    return None if schedule is None else games_on(schedule, game_date)
 
 
 class Scraper:

@@ -18,11 +18,11 @@ import datetime as dt
 import dagster as dg
 import polars as pl
 
-from nba_platform.core.calendar import TIMEZONE, season_of
+from nba_platform.core.calendar import ET, TIMEZONE, season_of
 from nba_platform.landing import zone as lz
 from nba_platform.landing.resource import LandingResource
 from nba_platform.scrape.jobs import run_config, scrape_nba_cdn_job, scrape_nba_stats_job, scrape_odds_api_job
-from nba_platform.scrape.run import ET, scheduled_games
+from nba_platform.scrape.run import scheduled_games
 
 PRE_TIP_LEAD = dt.timedelta(minutes=30)
 PRE_TIP_TICK = dt.timedelta(minutes=15)

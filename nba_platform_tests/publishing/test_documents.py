@@ -9,16 +9,11 @@ import polars as pl
 import pytest
 
 from nba_platform import tables as schemas
+from nba_platform.core.storage import GCSStore, LocalStore
 from nba_platform.publishing import documents as docs
 from nba_platform.publishing import players as player_docs
 from nba_platform.publishing.page import render_page, table_rows
-from nba_platform.publishing.publisher import (
-    GCSPublisher,
-    LocalPublisher,
-    open_publisher,
-    read_document,
-    write_document,
-)
+from nba_platform.publishing.publisher import Publisher, open_publisher, read_document, write_document
 from nba_platform.publishing.status import FreshnessReading
 from nba_platform.publishing.validation import KINDS, InvalidDocumentError, schema, validate_document
 
@@ -317,7 +312,7 @@ def test_an_invalid_document_is_refused_with_a_clear_error_and_nothing_is_writte
     doc = docs.build_tonight(D, *slate, now=NOON_ET)
     doc["games"][0]["players"][0]["p_over"] = 1.5
     del doc["status"]
-    publisher = LocalPublisher(tmp_path / "publish")
+    publisher = open_publisher(tmp_path / "publish")
     with pytest.raises(InvalidDocumentError) as failure:
         write_document(publisher, docs.tonight_path(D), "tonight", doc)
     message = str(failure.value)
@@ -343,7 +338,7 @@ def test_schemas_ship_in_the_package_and_are_valid():
 
 def test_local_publisher_writes_atomically_and_reads_back(tmp_path):
     publisher = open_publisher(tmp_path / "pub")
-    assert isinstance(publisher, LocalPublisher)
+    assert isinstance(publisher.store, LocalStore)
     index = player_docs.build_players_index(None, {}, NOON_ET)
     location, size = write_document(publisher, docs.PLAYERS_INDEX_PATH, "players_index", index)
     assert location == str(tmp_path / "pub" / "players" / "index.json") and size == len(publisher.read_bytes(docs.PLAYERS_INDEX_PATH))
@@ -359,8 +354,8 @@ def test_gcs_publisher_on_the_emulator(emulator, monkeypatch, slate):  # noqa: F
     monkeypatch.setenv("STORAGE_EMULATOR_HOST", emulator)
     client = storage.Client(project="test", credentials=AnonymousCredentials())
     client.create_bucket("site-bucket")
-    assert isinstance(open_publisher("gs://site-bucket/nba"), GCSPublisher)
-    publisher = GCSPublisher.from_url("gs://site-bucket/nba", client=client)
+    assert isinstance(open_publisher("gs://site-bucket/nba").store, GCSStore)
+    publisher = Publisher(GCSStore.from_url("gs://site-bucket/nba", client=client))
     doc = docs.build_tonight(D, *slate, now=NOON_ET)
     location, size = write_document(publisher, docs.tonight_path(D), "tonight", doc)
     assert location == "gs://site-bucket/nba/tonight/2025-11-18.json"

@@ -14,8 +14,8 @@ import uuid
 import dagster as dg
 import pytest
 
+from nba_platform.core.storage import GCSStore, LocalStore
 from nba_platform.landing import zone as lz
-from nba_platform.landing.gcs import GCSLanding
 from nba_platform.landing.resource import LandingResource
 from nba_platform.raw.sensors import landing_zone_sensor
 from nba_platform.scrape.errors import QuarantinedResponseError
@@ -52,20 +52,21 @@ def zone(request, tmp_path):
 
 def everything(zone) -> dict[str, bytes]:
     """Every stored object, internal folders included."""
-    if isinstance(zone, lz.LocalLanding):
-        return {p.relative_to(zone.root).as_posix(): p.read_bytes() for p in zone.root.rglob("*") if p.is_file()}
-    root = zone.prefix + "/"
-    return {b.name[len(root):]: b.download_as_bytes() for b in zone.client.list_blobs(zone.bucket_name, prefix=root)}
+    store = zone.store
+    if isinstance(store, LocalStore):
+        return {p.relative_to(store.root).as_posix(): p.read_bytes() for p in store.root.rglob("*") if p.is_file()}
+    root = store.prefix + "/"
+    return {b.name[len(root):]: b.download_as_bytes() for b in store.client.list_blobs(store.bucket_name, prefix=root)}
 
 
 REL = lz.player_boxscores_path("2024-11-01")
 
 
 def test_open_landing_picks_the_backend_from_the_location(tmp_path, gcs_url):
-    assert isinstance(lz.open_landing(tmp_path), lz.LocalLanding)
+    assert isinstance(lz.open_landing(tmp_path).store, LocalStore)
     gcs = lz.open_landing(gcs_url)
-    assert isinstance(gcs, GCSLanding) and (gcs.prefix, gcs.describe(REL)) == ("nba", f"{gcs_url}/{REL}")
-    assert isinstance(LandingResource(root=gcs_url).zone(), GCSLanding)
+    assert isinstance(gcs.store, GCSStore) and (gcs.store.prefix, gcs.describe(REL)) == ("nba", f"{gcs_url}/{REL}")
+    assert isinstance(LandingResource(root=gcs_url).zone().store, GCSStore)
 
 
 def test_write_is_idempotent_and_keeps_old_versions(zone):
