@@ -26,16 +26,10 @@ from dagster._core.workspace.context import WorkspaceProcessContext
 from dagster._core.workspace.load_target import InProcessWorkspaceLoadTarget
 from dagster._daemon.freshness import FreshnessDaemon
 
-from nba_platform.alerts.notifier import (
-    ENV_SLACK,
-    ENV_WEBHOOK,
-    ENV_WEBSERVER,
-    Alert,
-    AlertDeliveryError,
-    AlertNotifier,
-)
+from nba_platform.alerts.notifier import ENV_SLACK, ENV_WEBHOOK, Alert, AlertDeliveryError, AlertNotifier
 from nba_platform.alerts.sensors import freshness_alert_sensor, run_failure_alert_sensor
 from nba_platform.core.partitions import game_date_partitions
+from nba_platform.core.settings import WEBSERVER_URL_ENV as ENV_WEBSERVER
 from nba_platform.definitions import raw_player_boxscores, raw_prop_lines
 from nba_platform.landing import zone as lz
 from nba_platform.landing.resource import LandingResource
