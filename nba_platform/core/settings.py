@@ -190,11 +190,6 @@ class Settings:
         (``$NBA_PLATFORM_HOME/publish`` by default; a test's or an evaluation's own warehouse keeps its own)."""
         return self.publish_dir or str(Path(warehouse_path or self.warehouse_path).parent / "publish")
 
-    def require_prod(self) -> ProdSettings:
-        if self.prod is None:
-            raise PlatformEnvError(f"production settings need {PLATFORM_ENV}=prod (it is {self.env!r})")
-        return self.prod
-
 
 def read_variable(name: str, environ: Mapping[str, str] | None = None) -> str:
     """One variable whose *name* is configuration, stripped ('' when unset): the alert webhook URLs,
