@@ -24,7 +24,7 @@ from dagster._time import get_current_datetime  # Dagster's clock: the one the f
 
 from nba_platform import policies
 from nba_platform.alerts.notifier import Alert, AlertDeliveryError, AlertNotifier, asset_url, run_url
-from nba_platform.core.calendar import TIMEZONE
+from nba_platform.core.calendar import TIMEZONE, season_of
 from nba_platform.landing import zone as lz
 from nba_platform.landing.resource import LandingResource
 from nba_platform.raw.nba_cdn import parse_schedule
@@ -58,7 +58,7 @@ def game_days(zone: lz.LocalLanding, log=None) -> Callable[[dt.date], bool]:
         return _calendar_cache[key]
 
     def is_game_day(date: dt.date) -> bool:
-        dates = dates_of(lz.season_of(date))
+        dates = dates_of(season_of(date))
         return True if dates is None else date in dates
 
     return is_game_day
