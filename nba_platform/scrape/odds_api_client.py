@@ -7,7 +7,8 @@
 
 The API key travels as the ``apiKey`` query parameter (the only way the API accepts it). It comes from
 ``ODDS_API_KEY`` as ``dg.EnvVar`` resource config (the UI shows the variable's name, never the key), is
-registered with the redactor, and never appears in a log line, an error, Dagster metadata or a landed file. The quota headers of every response are logged and kept in `quota`.
+registered with the redactor, and never appears in a log line, an error, Dagster metadata or a landed
+file. The quota headers of every response are logged and kept in `quota`.
 """
 
 from __future__ import annotations
