@@ -302,6 +302,9 @@ def scaling_run(a: dict) -> dict:
 
 
 def main(argv: list[str]) -> int:
+    from nba_platform.core.settings import configure_openmp
+
+    configure_openmp()  # before a task's first import of lightgbm (as the CLI and the code location do)
     name, args, out = argv[1], json.loads(argv[2]), Path(argv[3])
     result = TASKS[name](args)
     out.write_text(json.dumps(result, default=str))

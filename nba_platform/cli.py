@@ -7,7 +7,6 @@ import argparse
 import datetime as dt
 import json
 import logging
-import os
 import shutil
 import sys
 import time
@@ -19,6 +18,8 @@ import polars as pl
 from nba_platform.core.settings import (
     PlatformEnvError,
     ProdSettings,
+    configure_openmp,
+    default_landing_dir,
     default_publish_location,
     default_warehouse_path,
     platform_home,
@@ -142,7 +143,7 @@ def cmd_backfill(args: argparse.Namespace) -> int:
     from nba_platform.resources import prod_resources
 
     _quiet_dagster()
-    landing = args.landing or os.environ.get("NBA_LANDING_DIR") or str(platform_home() / "landing")
+    landing = args.landing or default_landing_dir()
     if not landing.startswith("gs://") and not Path(landing).is_dir():
         print(f"landing folder {landing} does not exist", file=sys.stderr)
         return 2
@@ -185,6 +186,7 @@ def cmd_scrape(args: argparse.Namespace) -> int:
     from nba_platform.core.calendar import date_range
     from nba_platform.landing.zone import open_landing
     from nba_platform.scrape.errors import CircuitOpenError, ConfigError, HTTPStatusError, ScrapeError
+    from nba_platform.scrape.resources import scrape_resources
     from nba_platform.scrape.run import SOURCES, Scraper
 
     if (args.date is None) == (args.start is None and args.end is None) or (args.start is None) != (args.end is None):
@@ -200,9 +202,10 @@ def cmd_scrape(args: argparse.Namespace) -> int:
     )
     if not args.verbose:
         logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines (key redacted) only with -v
-    location = args.landing or os.environ.get("NBA_LANDING_DIR") or str(platform_home() / "landing")
+    location = args.landing or default_landing_dir()
     sources = [args.source] if args.source else list(SOURCES)
-    scraper = Scraper(open_landing(location))
+    # The same scraper resources as the code location's scrape jobs (configured from the environment).
+    scraper = Scraper(open_landing(location), resources=scrape_resources())
     print(f"scrape {', '.join(sources)} for {dates[0]}..{dates[-1]} into {location}", flush=True)
     failures: list[str] = []
     stopped: dict[str, str] = {}  # source -> why the rest of its dates are not tried
@@ -352,6 +355,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Before a command loads lightgbm (importing nba_platform.definitions does the same; the first call counts).
+    configure_openmp()
     args = build_parser().parse_args(argv)
     install_stop_handlers()
     try:

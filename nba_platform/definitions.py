@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from nba_platform.core.settings import configure_openmp
+
+# The code location is an entry point (`dagster dev`, the forkserver's preload, Dagster+): libgomp reads
+# OMP_WAIT_POLICY once, when lightgbm is first imported, so it is set before the imports below load it.
+configure_openmp()
+
 import dagster as dg
 
 from nba_platform import policies

@@ -28,13 +28,13 @@ worth waking someone (`alert_hours`); `alerts.py` only alerts when those games e
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import dagster as dg
 
 from nba_platform.core.calendar import TIMEZONE
+from nba_platform.core.settings import is_prod
 
 AC = dg.AutomationCondition
 
@@ -256,7 +256,7 @@ POOL_LIMITS = {
 
 
 def warehouse_pool() -> str:
-    return "bigquery_writer" if os.environ.get("NBA_PLATFORM_ENV") == "prod" else "duckdb_writer"
+    return "bigquery_writer" if is_prod() else "duckdb_writer"
 
 
 def apply_pool_limits(instance: dg.DagsterInstance) -> dict[str, int]:

@@ -1,10 +1,11 @@
 """Resources for the current environment: the warehouse IO manager, the landing zone, the publish
-location and the alert notifier.
+location, the alert notifier and the scrapers.
 
 The embedded default keeps everything under ``$NBA_PLATFORM_HOME`` (default ``./.nba_platform``):
 ``warehouse.duckdb`` and ``landing/``. ``NBA_LANDING_DIR`` points the landing zone elsewhere
 (e.g. ``../shared/data/landing`` for a replay, or ``gs://bucket/prefix`` for the GCS backend).
-``NBA_PLATFORM_ENV=prod`` switches to BigQuery and GCS (`prod_resources`, settings in `environment.py`).
+``NBA_PLATFORM_ENV=prod`` switches to BigQuery and GCS (`prod_resources`). Every setting comes from
+`core.settings.Settings`.
 """
 
 from __future__ import annotations
@@ -14,29 +15,25 @@ from pathlib import Path
 import dagster as dg
 
 from nba_platform.alerts.notifier import AlertNotifier
-from nba_platform.core.settings import (
-    ProdSettings,
-    default_landing_dir,
-    default_publish_location,
-    default_warehouse_path,
-    is_prod,
-    split_gs_url,
-)
+from nba_platform.core.settings import ProdSettings, Settings, split_gs_url
 from nba_platform.core.warehouse.duckdb import WarehouseIOManager
 from nba_platform.landing.resource import LandingResource
 from nba_platform.publishing.resource import PublisherResource
+from nba_platform.scrape.resources import scrape_resources
 
 
 def local_resources(landing_dir: str | None = None, warehouse_path: str | None = None) -> dict[str, object]:
-    warehouse = warehouse_path or default_warehouse_path()
+    settings = Settings.from_env()
+    warehouse = warehouse_path or settings.warehouse_path
     return {
         "io_manager": WarehouseIOManager(database=warehouse, schema="nba"),
         # Weekly model bundles are Python objects, not tables: pickled files beside the warehouse.
         "model_io_manager": dg.FilesystemIOManager(base_dir=str(Path(warehouse).parent / "models")),
-        "landing": LandingResource(root=landing_dir or default_landing_dir()),
+        "landing": LandingResource(root=landing_dir or settings.landing_dir),
         # Channels come from NBA_ALERT_SLACK_WEBHOOK_URL / NBA_ALERT_WEBHOOK_URL at send time.
         "alerts": AlertNotifier(),
-        "publisher": PublisherResource(location=default_publish_location(warehouse)),
+        "publisher": PublisherResource(location=settings.publish_location(warehouse)),
+        **scrape_resources(settings),
     }
 
 
@@ -63,9 +60,13 @@ def prod_resources(settings: ProdSettings | None = None, landing_dir: str | None
         "landing": LandingResource(root=landing_dir or settings.landing_url),
         "publisher": PublisherResource(location=settings.publish_url),
         "alerts": AlertNotifier(),
+        **scrape_resources(),
     }
 
 
 def resources_for_env(landing_dir: str | None = None) -> dict[str, object]:
     """`NBA_PLATFORM_ENV` picks: `local` (default) -> DuckDB + folders; `prod` -> BigQuery + GCS."""
-    return prod_resources(landing_dir=landing_dir) if is_prod() else local_resources(landing_dir=landing_dir)
+    settings = Settings.from_env()
+    if settings.is_prod:
+        return prod_resources(settings.prod, landing_dir=landing_dir)
+    return local_resources(landing_dir=landing_dir)

@@ -22,7 +22,7 @@ import dagster as dg
 from dagster._utils.interrupts import check_captured_interrupt
 
 from nba_platform.core.calendar import week_start
-from nba_platform.core.settings import default_warehouse_path, platform_home
+from nba_platform.core.settings import dagster_home, default_warehouse_path
 from nba_platform.definitions import ALL_ASSETS, DOWNSTREAM_OF_MODEL, UPSTREAM_OF_MODEL, points_model
 from nba_platform.landing.resource import LandingResource
 from nba_platform.resources import local_resources
@@ -38,7 +38,7 @@ INSTANCE_SETTINGS = Path(__file__).resolve().parents[1] / "deploy" / "dagster.ya
 
 def dagster_instance() -> dg.DagsterInstance:
     """The persistent instance under $DAGSTER_HOME (default $NBA_PLATFORM_HOME/dagster_home)."""
-    home = Path(os.environ.get("DAGSTER_HOME") or platform_home() / "dagster_home")
+    home = dagster_home()
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
     if not config.exists():

@@ -7,6 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from nba_platform.core.settings import configure_openmp
+
+# The suite is an entry point too: LightGBM's threads sleep while they wait, as in the CLI and the code location.
+configure_openmp()
+
 SHARED_DATA = Path(os.environ.get("NBA_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
 FIXTURES = SHARED_DATA / "fixtures"
 REAL_LANDING = SHARED_DATA / "landing"

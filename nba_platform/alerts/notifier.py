@@ -1,22 +1,23 @@
 """One notifier for every alert: a Slack incoming webhook and/or a generic JSON webhook.
 
-Channels are configured by environment, read when an alert is sent:
+Channels are configured by environment, read (through `core.settings.read_variable`) when an alert is sent:
 
 * ``NBA_ALERT_SLACK_WEBHOOK_URL`` -- a Slack incoming-webhook URL (``{"text", "blocks"}`` payload);
 * ``NBA_ALERT_WEBHOOK_URL`` -- any endpoint accepting a JSON POST (PagerDuty/Opsgenie bridges, a bot);
 * ``DAGSTER_WEBSERVER_URL`` -- base of the run/asset links in alerts (default http://127.0.0.1:3000).
 
 A webhook URL is a secret (whoever has it can post): it never enters resource config (the UI shows
-config), logs, metadata or error messages; errors name the channel ("slack", "webhook") only.
+config), logs, metadata or error messages; errors name the channel ("slack", "webhook") only, and the
+URLs are registered with the one redactor (`core.redaction`), whose filter scrubs httpx's log lines.
 Delivery goes through httpx with tenacity retries: transport errors, 429 and 5xx are retried with
-exponential backoff and full jitter (a ``Retry-After`` header wins), other 4xx are not.
+exponential backoff and full jitter (a ``Retry-After`` header, seconds or an HTTP date, wins), other
+4xx are not.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 from dataclasses import asdict, dataclass, field
 from urllib.parse import urlsplit
 
@@ -24,41 +25,27 @@ import dagster as dg
 import httpx
 import tenacity
 
+from nba_platform.core.redaction import REDACTOR, install_log_filter
+from nba_platform.core.retry_after import parse_retry_after
+from nba_platform.core.settings import Settings, read_variable
+
 ENV_SLACK = "NBA_ALERT_SLACK_WEBHOOK_URL"
 ENV_WEBHOOK = "NBA_ALERT_WEBHOOK_URL"
-ENV_WEBSERVER = "DAGSTER_WEBSERVER_URL"
-DEFAULT_WEBSERVER = "http://127.0.0.1:3000"
 MAX_RETRY_WAIT_SECONDS = 30.0
 
 log = logging.getLogger(__name__)
 
-# Every webhook URL read so far, and its path (the secret part): redacted from httpx's own log
-# lines, which quote the request URL ("HTTP Request: POST https://hooks.slack.com/services/...").
-_SECRETS: set[str] = set()
-
-
-class _RedactSecrets(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        if _SECRETS:
-            message = record.getMessage()
-            redacted = redact(message, sorted(_SECRETS, key=len, reverse=True))
-            if redacted != message:
-                record.msg, record.args = redacted, ()
-        return True
-
-
-for _name in ("httpx", "httpcore"):
-    logging.getLogger(_name).addFilter(_RedactSecrets())
-
 
 def _remember_secret(url: str) -> None:
+    """Register a webhook URL and its path (the secret part) with the one redactor: httpx's own log
+    lines quote the request URL ("HTTP Request: POST https://hooks.slack.com/services/...")."""
     parts = urlsplit(url)
     secret_part = parts.path + (f"?{parts.query}" if parts.query else "")
-    _SECRETS.update(x for x in (url, secret_part) if len(x) > 1)
+    REDACTOR.add(*(x for x in (url, secret_part) if len(x) > 1))
 
 
 def webserver_url() -> str:
-    return os.environ.get(ENV_WEBSERVER, DEFAULT_WEBSERVER).rstrip("/")
+    return Settings.from_env().webserver_url
 
 
 def run_url(run_id: str) -> str:
@@ -128,20 +115,6 @@ class _Retryable(Exception):
         self.retry_after = retry_after
 
 
-def _retry_after(response: httpx.Response) -> float | None:
-    try:
-        return float(response.headers["Retry-After"])
-    except (KeyError, ValueError):
-        return None
-
-
-def redact(text: str, secrets: list[str]) -> str:
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "<redacted>")
-    return text
-
-
 class AlertNotifier(dg.ConfigurableResource):
     """Sends alerts to the channels set in the environment (names of the variables are config;
     the URLs themselves are only ever read from the environment)."""
@@ -153,10 +126,11 @@ class AlertNotifier(dg.ConfigurableResource):
     backoff_seconds: float = 1.0
 
     def channels(self) -> dict[str, str]:
-        urls = {"slack": os.environ.get(self.slack_url_env, ""), "webhook": os.environ.get(self.webhook_url_env, "")}
-        configured = {name: url.strip() for name, url in urls.items() if url.strip()}
+        urls = {"slack": read_variable(self.slack_url_env), "webhook": read_variable(self.webhook_url_env)}
+        configured = {name: url for name, url in urls.items() if url}
         for url in configured.values():
             _remember_secret(url)
+        install_log_filter()
         return configured
 
     def send(self, alert: Alert) -> list[str]:
@@ -174,7 +148,7 @@ class AlertNotifier(dg.ConfigurableResource):
                     self._post(client, name, url, payload)
                     delivered.append(name)
                 except (_Retryable, AlertDeliveryError) as exc:
-                    failures.append(redact(str(exc), sorted(_SECRETS, key=len, reverse=True)))
+                    failures.append(REDACTOR.text(exc))
         if failures:
             raise AlertDeliveryError(f"alert '{alert.title}' not delivered: {'; '.join(failures)}")
         return delivered
@@ -185,7 +159,7 @@ class AlertNotifier(dg.ConfigurableResource):
         def wait(state: tenacity.RetryCallState) -> float:
             exc = state.outcome.exception() if state.outcome else None
             if isinstance(exc, _Retryable) and exc.retry_after is not None:
-                return min(exc.retry_after, MAX_RETRY_WAIT_SECONDS)
+                return exc.retry_after
             return backoff(state)
 
         def before_sleep(state: tenacity.RetryCallState) -> None:
@@ -209,6 +183,9 @@ class AlertNotifier(dg.ConfigurableResource):
                     # httpx messages may quote the URL: keep only the error type.
                     raise _Retryable(f"{channel}: {type(exc).__name__}") from None
                 if response.status_code == 429 or response.status_code >= 500:
-                    raise _Retryable(f"{channel}: HTTP {response.status_code}", _retry_after(response))
+                    retry_after = parse_retry_after(
+                        response.headers.get("Retry-After"), dt.datetime.now(dt.UTC), MAX_RETRY_WAIT_SECONDS
+                    )
+                    raise _Retryable(f"{channel}: HTTP {response.status_code}", retry_after)
                 if response.status_code >= 400:
                     raise AlertDeliveryError(f"{channel}: HTTP {response.status_code} (not retried)")

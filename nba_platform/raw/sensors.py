@@ -11,12 +11,12 @@ never yields a second run.
 
 import hashlib
 import json
-import os
 from collections import defaultdict
 
 import dagster as dg
 
 from nba_platform.core.partitions import game_date_partitions
+from nba_platform.core.settings import Settings
 from nba_platform.landing import zone as lz
 from nba_platform.landing.resource import LandingResource
 from nba_platform.raw.nba_cdn import parse_schedule
@@ -90,7 +90,7 @@ def scan_landing(
     name="landing_zone_sensor",
     description="Requests raw-asset runs for the game dates whose landed files are new or changed.",
     # Scan every minute; NBA_LANDING_SENSOR_INTERVAL_SECONDS shortens it (local dev, end-to-end tests).
-    minimum_interval_seconds=int(os.environ.get("NBA_LANDING_SENSOR_INTERVAL_SECONDS", "60")),
+    minimum_interval_seconds=Settings.from_env().landing_sensor_interval_seconds,
     default_status=dg.DefaultSensorStatus.RUNNING,
     target=dg.AssetSelection.groups("raw"),
 )

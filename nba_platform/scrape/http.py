@@ -9,17 +9,15 @@
   at once, with a hint of what to check.
 - A `CircuitBreaker` per host: after `threshold` consecutive failed attempts the host is skipped for
   `cooldown` seconds (`CircuitOpenError`, no request sent); then one trial request decides.
-- Secrets (the Odds API key travels in the query string) are replaced by ``***`` in every URL we log or
-  raise, and a log filter scrubs them from httpx's own request log lines.
+- Secrets (the Odds API key travels in the query string) are registered with the one redactor
+  (`core.redaction`): replaced by ``***`` in every URL we log or raise, and scrubbed from httpx's own
+  request log lines by the filter a client installs when it is built.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import email.utils
 import logging
-import re
-import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -28,6 +26,8 @@ from typing import Any
 import httpx
 import tenacity
 
+from nba_platform.core.redaction import REDACTOR, install_log_filter
+from nba_platform.core.retry_after import parse_retry_after
 from nba_platform.scrape.errors import CircuitOpenError, HTTPStatusError, RetriesExhaustedError
 
 log = logging.getLogger(__name__)
@@ -41,76 +41,6 @@ _HINTS = {
     404: "not found: nothing is published at this URL (wrong id or date, or not yet available)",
     422: "the service refused the request parameters (e.g. a date outside the plan's history or a bad market)",
 }
-
-
-# --- redaction -------------------------------------------------------------------------------------------
-
-_SECRET_PARAM = re.compile(r"(?i)\b(api_?key|apikey|access_token|token|key)=([^&\s#\"']+)")
-
-
-class Redactor:
-    """Replaces known secrets, and any ``apiKey=...``-like query value, with ``***``."""
-
-    def __init__(self, secrets: Iterable[str] = ()):
-        self._secrets: set[str] = {s for s in secrets if s}
-        self._lock = threading.Lock()
-
-    def add(self, secret: str | None) -> None:
-        if secret:
-            with self._lock:
-                self._secrets.add(secret)
-
-    def text(self, value: object) -> str:
-        text = _SECRET_PARAM.sub(lambda m: f"{m.group(1)}=***", str(value))
-        for secret in sorted(self._secrets, key=len, reverse=True):
-            text = text.replace(secret, "***")
-        return text
-
-    def data(self, value: bytes) -> bytes:
-        for secret in sorted(self._secrets, key=len, reverse=True):
-            value = value.replace(secret.encode("utf-8"), b"***")
-        return value
-
-
-#: One process-wide redactor: every secret a client registers is scrubbed from every log line.
-REDACTOR = Redactor()
-
-
-class RedactingFilter(logging.Filter):
-    """Scrubs secrets from log records (installed on httpx's loggers, which log full request URLs)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        clean = REDACTOR.text(message)
-        if clean != message:
-            record.msg, record.args = clean, None
-        return True
-
-
-_FILTER = RedactingFilter()
-for _name in ("httpx", "httpcore"):
-    logging.getLogger(_name).addFilter(_FILTER)
-
-
-# --- Retry-After -----------------------------------------------------------------------------------------
-
-
-def parse_retry_after(value: str | None, now: dt.datetime) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header: delta-seconds or an HTTP date. None if absent/invalid."""
-    if value is None or not value.strip():
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-    return max(0.0, (when - now).total_seconds())
 
 
 # --- circuit breaker -------------------------------------------------------------------------------------
@@ -214,8 +144,8 @@ class SourceHttp:
         self.now = now
         self.log = logger or log
         self._params = dict(params or {})
-        for secret in secrets:
-            REDACTOR.add(secret)
+        REDACTOR.add(*secrets)
+        install_log_filter()
         self._backoff = tenacity.wait_exponential_jitter(
             multiplier=self.policy.initial_wait, max=self.policy.max_wait, jitter=self.policy.jitter
         )
@@ -247,7 +177,7 @@ class SourceHttp:
     def _wait(self, retry_state: tenacity.RetryCallState) -> float:
         exc = retry_state.outcome.exception() if retry_state.outcome else None
         if isinstance(exc, _Transient) and exc.retry_after is not None:
-            return min(exc.retry_after, self.policy.retry_after_cap)
+            return exc.retry_after
         return self._backoff(retry_state)
 
     def _fail(self, host: str, url: str, detail: str, game_date: str | None, retry_after: float | None = None):
@@ -295,7 +225,9 @@ class SourceHttp:
             if status in RETRY_STATUSES or status >= 500:
                 retry_after = None
                 if status in RETRY_AFTER_STATUSES:
-                    retry_after = parse_retry_after(response.headers.get("Retry-After"), self.now())
+                    retry_after = parse_retry_after(
+                        response.headers.get("Retry-After"), self.now(), self.policy.retry_after_cap
+                    )
                 raise self._fail(host, url, f"HTTP {status}", game_date, retry_after)
             # The host answered: it is healthy, the request is wrong. Asking again cannot help.
             self.breaker.record_success(host)

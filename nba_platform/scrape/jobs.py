@@ -1,5 +1,8 @@
 """Scraping jobs: one op per source that only lands files (no assets; the landing sensor takes over).
 
+Each op requires the resource ``landing`` and its source's scraper resource (key = source name, built by
+`scrape.resources.scrape_resources` for the definitions and the CLI alike).
+
 Each op runs in the pool ``scrape_<source>`` and each run carries the tag ``nba_platform/scrape_source``,
 so with the instance limits of `docs/runbook.md` two scrapes of one source never run at once (they
 would share a rate limit and race on the same files). The op's output metadata holds what landed,
@@ -13,7 +16,6 @@ from typing import Any
 import dagster as dg
 from pydantic import Field
 
-from nba_platform.landing.resource import LandingResource
 from nba_platform.scrape.errors import ScrapeError
 from nba_platform.scrape.run import ET, Scraper
 
@@ -50,10 +52,18 @@ def resolve_date(source: str, value: str, now: dt.datetime | None = None) -> dt.
 
 
 def _scrape_op(source: str, description: str) -> dg.OpDefinition:
-    @dg.op(name=f"scrape_{source}", description=description, pool=f"scrape_{source}", out=dg.Out(dict))
-    def _op(context: dg.OpExecutionContext, config: ScrapeConfig, landing: LandingResource):
+    @dg.op(
+        name=f"scrape_{source}",
+        description=description,
+        pool=f"scrape_{source}",
+        out=dg.Out(dict),
+        # Keys, not typed parameters: the scraper's key is the source, which a parameter name cannot vary by.
+        required_resource_keys={"landing", source},
+    )
+    def _op(context: dg.OpExecutionContext, config: ScrapeConfig):
         game_date = resolve_date(source, config.game_date)
-        scraper = Scraper(landing.zone(), logger=context.log)
+        resources = {source: getattr(context.resources, source)}
+        scraper = Scraper(context.resources.landing.zone(), resources=resources, logger=context.log)
         try:
             report = scraper.run(source, game_date)
         except ScrapeError as exc:

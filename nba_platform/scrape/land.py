@@ -11,10 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from nba_platform.core.redaction import REDACTOR
 from nba_platform.landing.zone import LandingZone
 from nba_platform.raw.parsing import SourceParseError
 from nba_platform.scrape.errors import QuarantinedResponseError
-from nba_platform.scrape.http import REDACTOR
 
 T = TypeVar("T")
 

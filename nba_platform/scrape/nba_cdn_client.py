@@ -7,12 +7,14 @@ The schedule URL always serves the *current* season; the file lands under the se
 from __future__ import annotations
 
 import datetime as dt
-import os
 from typing import Any
 
+import dagster as dg
 import polars as pl
+from pydantic import Field
 
 from nba_platform.core.calendar import season_of
+from nba_platform.core.settings import SCRAPER_HOSTS
 from nba_platform.landing import zone as lz
 from nba_platform.landing.zone import LandingZone
 from nba_platform.raw.nba_cdn import PLAYBYPLAY_SOURCE, parse_playbyplay, parse_schedule
@@ -21,8 +23,7 @@ from nba_platform.raw.parsing import SourceParseError
 from nba_platform.scrape.http import DEFAULT_TIMEOUT, SourceHttp
 from nba_platform.scrape.land import Landed, land, validate_or_quarantine
 
-BASE_URL_ENV = "NBA_CDN_BASE_URL"
-DEFAULT_BASE_URL = "https://cdn.nba.com"
+BASE_URL_ENV, DEFAULT_BASE_URL = SCRAPER_HOSTS["nba_cdn"]
 SCHEDULE_PATH = "/static/json/staticData/scheduleLeagueV2.json"
 PLAYBYPLAY_PATH = "/static/json/liveData/playbyplay/playbyplay_{game_id}.json"
 
@@ -42,12 +43,6 @@ class NbaCdnClient:
 
     def __init__(self, http: SourceHttp):
         self.http = http
-
-    @classmethod
-    def from_env(cls, **http_kwargs: Any) -> NbaCdnClient:
-        base = os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
-        http_kwargs.setdefault("timeout", DEFAULT_TIMEOUT)
-        return cls(SourceHttp("nba_cdn", base, headers=HEADERS, **http_kwargs))
 
     def scrape_schedule(self, zone: LandingZone, game_date: dt.date) -> tuple[Landed, pl.DataFrame]:
         """Fetch, validate and land the season schedule; returns where it landed and its games."""
@@ -96,3 +91,16 @@ class NbaCdnClient:
             source=PLAYBYPLAY_SOURCE, url=url, game_date=day, logger=self.http.log,
         )
         return land(zone, relpath, response.content, logger=self.http.log)
+
+
+class NbaCdnResource(dg.ConfigurableResource):
+    """cdn.nba.com as a Dagster resource: its configuration, shown in the UI; `client` builds the client."""
+
+    base_url: str = Field(
+        default=DEFAULT_BASE_URL, description=f"cdn.nba.com, or a stand-in from {BASE_URL_ENV} (replay, tests)"
+    )
+
+    def client(self, **http_kwargs: Any) -> NbaCdnClient:
+        """``http_kwargs``: `SourceHttp` options (breaker, clock, logger, transport, retry policy)."""
+        http_kwargs.setdefault("timeout", DEFAULT_TIMEOUT)
+        return NbaCdnClient(SourceHttp("nba_cdn", self.base_url, headers=HEADERS, **http_kwargs))

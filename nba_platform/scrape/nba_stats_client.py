@@ -8,12 +8,14 @@ refuse, so the read timeout matters as much as the retries.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from typing import Any
 
+import dagster as dg
 import polars as pl
+from pydantic import Field
 
 from nba_platform.core.calendar import season_of
+from nba_platform.core.settings import SCRAPER_HOSTS
 from nba_platform.landing import zone as lz
 from nba_platform.landing.zone import LandingZone
 from nba_platform.raw.nba_stats import SOURCE, parse_leaguegamelog
@@ -21,8 +23,7 @@ from nba_platform.raw.parsing import SourceParseError
 from nba_platform.scrape.http import DEFAULT_TIMEOUT, SourceHttp
 from nba_platform.scrape.land import Landed, land, validate_or_quarantine
 
-BASE_URL_ENV = "NBA_STATS_BASE_URL"
-DEFAULT_BASE_URL = "https://stats.nba.com"
+BASE_URL_ENV, DEFAULT_BASE_URL = SCRAPER_HOSTS["nba_stats"]
 PATH = "/stats/leaguegamelog"
 
 BROWSER_HEADERS = {
@@ -55,12 +56,6 @@ class NbaStatsClient:
 
     def __init__(self, http: SourceHttp):
         self.http = http
-
-    @classmethod
-    def from_env(cls, **http_kwargs: Any) -> NbaStatsClient:
-        base = os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
-        http_kwargs.setdefault("timeout", DEFAULT_TIMEOUT)
-        return cls(SourceHttp(SOURCE, base, headers=BROWSER_HEADERS, **http_kwargs))
 
     @staticmethod
     def params(game_date: dt.date, player_or_team: str, season_type: str = "Regular Season") -> dict[str, str]:
@@ -112,3 +107,16 @@ class NbaStatsClient:
                 f"{SOURCE} {day} {player_or_team}: {games} of {expect_games} scheduled games in the log so far"
             )
         return land(zone, relpath, response.content, logger=self.http.log)
+
+
+class NbaStatsResource(dg.ConfigurableResource):
+    """stats.nba.com as a Dagster resource: its configuration, shown in the UI; `client` builds the client."""
+
+    base_url: str = Field(
+        default=DEFAULT_BASE_URL, description=f"stats.nba.com, or a stand-in from {BASE_URL_ENV} (replay, tests)"
+    )
+
+    def client(self, **http_kwargs: Any) -> NbaStatsClient:
+        """``http_kwargs``: `SourceHttp` options (breaker, clock, logger, transport, retry policy)."""
+        http_kwargs.setdefault("timeout", DEFAULT_TIMEOUT)
+        return NbaStatsClient(SourceHttp(SOURCE, self.base_url, headers=BROWSER_HEADERS, **http_kwargs))

@@ -5,20 +5,23 @@
 - Historical (past dates, backfills): ``/v4/historical/sports/basketball_nba/events?date=...`` and
   ``.../events/{id}/odds?date=...``; a snapshot is named by the response's ``timestamp``.
 
-The API key travels as the ``apiKey`` query parameter (the only way the API accepts it). It is read
-from ``ODDS_API_KEY``, registered with the redactor, and never appears in a log line, an error, Dagster
-metadata or a landed file. The quota headers of every response are logged and kept in `quota`.
+The API key travels as the ``apiKey`` query parameter (the only way the API accepts it). It comes from
+``ODDS_API_KEY`` as ``dg.EnvVar`` resource config (the UI shows the variable's name, never the key), is
+registered with the redactor, and never appears in a log line, an error, Dagster metadata or a landed
+file. The quota headers of every response are logged and kept in `quota`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 from typing import Any
 
+import dagster as dg
 import polars as pl
+from pydantic import Field
 
 from nba_platform.core.calendar import ET
+from nba_platform.core.settings import ODDS_API_KEY_ENV, SCRAPER_HOSTS
 from nba_platform.landing import zone as lz
 from nba_platform.landing.zone import LandingZone
 from nba_platform.raw.odds_api import SOURCE, parse_event_odds, parse_events
@@ -27,9 +30,8 @@ from nba_platform.scrape.errors import ConfigError
 from nba_platform.scrape.http import DEFAULT_TIMEOUT, SourceHttp
 from nba_platform.scrape.land import Landed, land, validate_or_quarantine
 
-BASE_URL_ENV = "ODDS_API_BASE_URL"
-DEFAULT_BASE_URL = "https://api.the-odds-api.com"
-KEY_ENV = "ODDS_API_KEY"
+BASE_URL_ENV, DEFAULT_BASE_URL = SCRAPER_HOSTS["odds_api"]
+KEY_ENV = ODDS_API_KEY_ENV
 SPORT = "basketball_nba"
 EVENTS_PATH = f"/v4/sports/{SPORT}/events"
 EVENT_ODDS_PATH = f"/v4/sports/{SPORT}/events/{{event_id}}/odds"
@@ -67,15 +69,6 @@ class OddsApiClient:
     def __init__(self, http: SourceHttp):
         self.http = http
         self.quota: dict[str, str] = {}
-
-    @classmethod
-    def from_env(cls, **http_kwargs: Any) -> OddsApiClient:
-        base = os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
-        key = os.environ.get(KEY_ENV, "").strip()
-        if not key:
-            raise ConfigError(SOURCE, base, f"{KEY_ENV} is not set (The Odds API needs a key)")
-        http_kwargs.setdefault("timeout", DEFAULT_TIMEOUT)
-        return cls(SourceHttp(SOURCE, base, params={"apiKey": key}, secrets=[key], **http_kwargs))
 
     def _get(self, path: str, params: dict[str, str], day: str):
         response = self.http.get(path, params, game_date=day)
@@ -151,3 +144,23 @@ class OddsApiClient:
             self.http.log.info(f"{SOURCE} {day}: no player_points lines posted yet for event {event_id}")
         relpath = lz.odds_player_points_path(day, event_id, taken)
         return land(zone, relpath, response.content, logger=self.http.log), lines.height
+
+
+class OddsApiResource(dg.ConfigurableResource):
+    """The Odds API as a Dagster resource: its configuration, shown in the UI; `client` builds the client."""
+
+    base_url: str = Field(
+        default=DEFAULT_BASE_URL, description=f"The Odds API, or a stand-in from {BASE_URL_ENV} (tests)"
+    )
+    api_key: str | None = Field(
+        default=None, description=f"dg.EnvVar({KEY_ENV!r}): the UI shows the variable, never the key"
+    )
+
+    def client(self, **http_kwargs: Any) -> OddsApiClient:
+        """``http_kwargs``: `SourceHttp` options. Without a key this raises `ConfigError` (at scrape time,
+        so the definitions still load and the other sources still scrape)."""
+        key = (self.api_key or "").strip()
+        if not key:
+            raise ConfigError(SOURCE, self.base_url, f"{KEY_ENV} is not set (The Odds API needs a key)")
+        http_kwargs.setdefault("timeout", DEFAULT_TIMEOUT)
+        return OddsApiClient(SourceHttp(SOURCE, self.base_url, params={"apiKey": key}, secrets=[key], **http_kwargs))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -29,11 +29,11 @@ from nba_platform.scrape.land import Landed
 from nba_platform.scrape.nba_cdn_client import NbaCdnClient
 from nba_platform.scrape.nba_stats_client import NbaStatsClient
 from nba_platform.scrape.odds_api_client import OddsApiClient
+from nba_platform.scrape.resources import scrape_resources
 
 log = logging.getLogger(__name__)
 
 SOURCES = ("nba_cdn", "nba_stats", "odds_api")
-CLIENTS = {"nba_cdn": NbaCdnClient, "nba_stats": NbaStatsClient, "odds_api": OddsApiClient}
 # Historical lines: the events list as of 11:00 ET, each event's odds 30 minutes before its tip.
 HISTORICAL_EVENTS_TIME = dt.time(11, 0)
 HISTORICAL_ODDS_BEFORE_TIP = dt.timedelta(minutes=30)
@@ -88,12 +88,18 @@ def scheduled_games(
 
 
 class Scraper:
-    """Runs the scrapes of a landing zone. Clients come from the environment unless given."""
+    """Runs the scrapes of a landing zone.
+
+    ``resources``: the scraper resources by source (`scrape.resources.scrape_resources`, the default);
+    each client is built from its resource when the source is first scraped. ``http_kwargs`` go to
+    every client's `SourceHttp` (one circuit breaker is shared by all).
+    """
 
     def __init__(
         self,
         zone: LandingZone,
         *,
+        resources: Mapping[str, Any] | None = None,
         clients: dict[str, Any] | None = None,
         now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
         logger: Any = None,
@@ -104,12 +110,16 @@ class Scraper:
         self.log = logger or log
         self.breaker = http_kwargs.pop("breaker", None) or CircuitBreaker()
         self._http_kwargs = http_kwargs
+        self._resources = dict(resources) if resources is not None else scrape_resources()
         self._clients: dict[str, Any] = dict(clients or {})
         self._schedules: dict[str, tuple] = {}
 
     def client(self, source: str) -> Any:
         if source not in self._clients:
-            self._clients[source] = CLIENTS[source].from_env(
+            # Outside a run (the CLI, tests) a resource's dg.EnvVar config is still unresolved; inside
+            # one Dagster has resolved it and this changes nothing.
+            resource = self._resources[source].process_config_and_initialize()
+            self._clients[source] = resource.client(
                 breaker=self.breaker, now=self.now, logger=self.log, **self._http_kwargs
             )
         return self._clients[source]
@@ -122,7 +132,7 @@ class Scraper:
         return self.now().astimezone(ET).date()
 
     def run(self, source: str, game_date: dt.date) -> ScrapeReport:
-        if source not in CLIENTS:
+        if source not in SOURCES:
             raise ValueError(f"unknown source {source!r}; one of {SOURCES}")
         report = ScrapeReport(source, game_date.isoformat())
         try:

@@ -9,6 +9,7 @@ token that must never appear in logs, tick messages or errors.
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 import json
 import logging
 import os
@@ -26,16 +27,10 @@ from dagster._core.workspace.context import WorkspaceProcessContext
 from dagster._core.workspace.load_target import InProcessWorkspaceLoadTarget
 from dagster._daemon.freshness import FreshnessDaemon
 
-from nba_platform.alerts.notifier import (
-    ENV_SLACK,
-    ENV_WEBHOOK,
-    ENV_WEBSERVER,
-    Alert,
-    AlertDeliveryError,
-    AlertNotifier,
-)
+from nba_platform.alerts.notifier import ENV_SLACK, ENV_WEBHOOK, Alert, AlertDeliveryError, AlertNotifier
 from nba_platform.alerts.sensors import freshness_alert_sensor, run_failure_alert_sensor
 from nba_platform.core.partitions import game_date_partitions
+from nba_platform.core.settings import WEBSERVER_URL_ENV as ENV_WEBSERVER
 from nba_platform.definitions import raw_player_boxscores, raw_prop_lines
 from nba_platform.landing import zone as lz
 from nba_platform.landing.resource import LandingResource
@@ -56,6 +51,7 @@ class WebhookRecorder:
     def __init__(self):
         self.payloads: list[tuple[str, dict]] = []
         self.statuses: list[int] = []  # responses to serve before answering 200
+        self.retry_after = "0"  # the Retry-After of a 429
         recorder = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -66,7 +62,7 @@ class WebhookRecorder:
                     recorder.payloads.append((self.path, json.loads(body)))
                 self.send_response(status)
                 if status == 429:
-                    self.send_header("Retry-After", "0")
+                    self.send_header("Retry-After", recorder.retry_after)
                 self.end_headers()
 
             def log_message(self, *args):  # the request line holds the secret path
@@ -249,6 +245,18 @@ def test_unreachable_endpoint_fails_after_retries_without_leaking_the_url(monkey
         notifier.send(alert)
     assert caplog.text.count("alert delivery to webhook failed (webhook: ConnectError)") == 2
     _no_secret(str(info.value), repr(info.value.__cause__), caplog.text)
+
+
+def test_retry_after_as_an_http_date_is_honoured(webhooks, caplog):
+    caplog.set_level(logging.WARNING)
+    webhooks.statuses = [429]
+    webhooks.retry_after = email.utils.format_datetime(dt.datetime.now(dt.UTC) + dt.timedelta(seconds=2), usegmt=True)
+    alert = Alert(kind="run_failure", status="firing", severity="ERROR", asset="x", partition=None, reason="boom")
+    # Without the header the backoff would be at most 0.01 s; the date (whole seconds) says 1-2 s from now.
+    assert AlertNotifier(backoff_seconds=0.01).send(alert) == ["slack", "webhook"]
+    (line,) = [m for m in caplog.messages if "alert delivery to slack failed" in m]
+    waited = float(line.rsplit("retrying in ", 1)[1].removesuffix(" s"))
+    assert 0.9 <= waited <= 2.0, line
 
 
 @dg.asset(partitions_def=game_date_partitions)

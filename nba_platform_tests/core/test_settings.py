@@ -1,4 +1,5 @@
-"""NBA_PLATFORM_ENV picks the resources; both settings load and validate; the deployment files hold together."""
+"""Settings come from the environment in one place; NBA_PLATFORM_ENV picks the resources and the pool;
+both settings load and validate; importing the package changes nothing; the deployment files hold together."""
 
 from __future__ import annotations
 
@@ -16,7 +17,14 @@ from dagster._config import validate_config
 from dagster._core.instance.config import dagster_instance_config
 from dagster_gcp import GCSPickleIOManager
 
-from nba_platform.core.settings import PlatformEnvError, ProdSettings, platform_env
+from nba_platform import policies
+from nba_platform.core.settings import (
+    PlatformEnvError,
+    ProdSettings,
+    Settings,
+    configure_openmp,
+    platform_env,
+)
 from nba_platform.core.warehouse.bigquery import BigQueryWarehouseIOManager
 from nba_platform.core.warehouse.duckdb import WarehouseIOManager
 from nba_platform.resources import resources_for_env
@@ -85,6 +93,131 @@ def test_prod_settings_defaults():
     assert (settings.location, settings.dataset_prefix, settings.maximum_bytes_billed, settings.job_timeout_s) == (
         "US", "", 10 * 1024**3, 600.0
     )
+
+
+def test_settings_defaults_come_from_the_platform_home(tmp_path):
+    settings = Settings.from_env({"NBA_PLATFORM_HOME": str(tmp_path)})
+    assert (settings.env, settings.home, settings.prod) == ("local", tmp_path, None)
+    assert settings.warehouse_path == str(tmp_path / "warehouse.duckdb")
+    assert settings.landing_dir == str(tmp_path / "landing")
+    assert settings.dagster_home == tmp_path / "dagster_home"
+    assert settings.publish_location() == str(tmp_path / "publish")
+    assert settings.publish_location("/elsewhere/w.duckdb") == "/elsewhere/publish"  # beside the given warehouse
+    assert (settings.landing_sensor_interval_seconds, settings.webserver_url) == (60, "http://127.0.0.1:3000")
+    assert not settings.bigquery_emulator and settings.scraper_variables_set == frozenset()
+
+
+def test_settings_read_every_variable(tmp_path):
+    settings = Settings.from_env({
+        "NBA_PLATFORM_HOME": str(tmp_path),
+        "NBA_WAREHOUSE_PATH": "/w/x.duckdb",
+        "NBA_LANDING_DIR": "/data/landing",
+        "NBA_PUBLISH_DIR": "gs://site/picks",
+        "DAGSTER_HOME": "/dh",
+        "NBA_LANDING_SENSOR_INTERVAL_SECONDS": "5",
+        "DAGSTER_WEBSERVER_URL": " https://dagster.example.com/ ",
+        "BIGQUERY_EMULATOR_HOST": "http://127.0.0.1:9050",
+        "ODDS_API_KEY": "k",
+        "NBA_STATS_BASE_URL": "",  # empty is unset: the real host
+        "ODDS_API_BASE_URL": "http://127.0.0.1:1",
+    })
+    assert (settings.warehouse_path, settings.landing_dir, settings.dagster_home) == ("/w/x.duckdb", "/data/landing", Path("/dh"))
+    assert settings.publish_location("/w/x.duckdb") == "gs://site/picks"
+    assert (settings.landing_sensor_interval_seconds, settings.webserver_url) == (5, "https://dagster.example.com")
+    assert settings.bigquery_emulator
+    assert settings.scraper_variables_set == {"ODDS_API_KEY", "ODDS_API_BASE_URL"}
+    assert "k" not in {str(v) for v in vars(settings).values()}  # the key's value is not held
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        ({"NBA_LANDING_SENSOR_INTERVAL_SECONDS": "soon"}, "NBA_LANDING_SENSOR_INTERVAL_SECONDS must be a positive number"),
+        ({"NBA_LANDING_SENSOR_INTERVAL_SECONDS": "0"}, "NBA_LANDING_SENSOR_INTERVAL_SECONDS must be a positive number"),
+        ({"NBA_PLATFORM_ENV": "staging"}, "NBA_PLATFORM_ENV must be 'local' or 'prod', not 'staging'"),
+        ({"NBA_PLATFORM_ENV": "prod"}, "NBA_PLATFORM_ENV=prod needs NBA_GCP_PROJECT, NBA_LANDING_DIR"),
+    ],
+)
+def test_a_bad_value_is_one_line_naming_the_variable(environ, message):
+    with pytest.raises(PlatformEnvError, match=message) as info:
+        Settings.from_env(environ)
+    assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize("spelling", ["prod", "PROD", " Prod "])
+def test_one_normalisation_picks_both_the_resources_and_the_pool(monkeypatch, spelling):
+    for name, value in {**PROD_ENV, "NBA_PLATFORM_ENV": spelling}.items():
+        monkeypatch.setenv(name, value)
+    assert platform_env() == "prod" and Settings.from_env().is_prod
+    assert isinstance(resources_for_env()["io_manager"], BigQueryWarehouseIOManager)
+    assert policies.warehouse_pool() == "bigquery_writer"
+    monkeypatch.setenv("NBA_PLATFORM_ENV", " Local ")
+    assert isinstance(resources_for_env()["io_manager"], WarehouseIOManager)
+    assert policies.warehouse_pool() == "duckdb_writer"
+
+
+def test_only_the_settings_module_reads_the_environment():
+    readers = [
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "nba_platform").rglob("*.py")
+        if path.name != "settings.py" and any(word in path.read_text() for word in ("os.environ", "getenv", "putenv"))
+    ]
+    assert readers == []
+
+
+def test_configure_openmp_keeps_an_explicit_setting():
+    environ: dict[str, str] = {}
+    configure_openmp(environ)
+    assert environ == {"OMP_WAIT_POLICY": "PASSIVE"}
+    environ = {"OMP_WAIT_POLICY": "ACTIVE"}
+    configure_openmp(environ)
+    assert environ == {"OMP_WAIT_POLICY": "ACTIVE"}
+
+
+# Records OMP_WAIT_POLICY at the moment lightgbm is first imported (libgomp reads it then, once).
+_SPY = """
+import json, os, sys
+seen = []
+class Spy:
+    def find_spec(self, name, path=None, target=None):
+        if name == "lightgbm" and not seen:
+            seen.append(os.environ.get("OMP_WAIT_POLICY"))
+sys.meta_path.insert(0, Spy())
+before = dict(os.environ)
+"""
+
+
+def _env_without_omp(tmp_path, preset: str | None = None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY" and not k.startswith("NBA_")}
+    env["NBA_PLATFORM_HOME"] = str(tmp_path)
+    if preset:
+        env["OMP_WAIT_POLICY"] = preset
+    return env
+
+
+def test_importing_the_package_changes_no_environment_variable(tmp_path):
+    code = _SPY + (
+        "import nba_platform\n"
+        "unchanged = dict(os.environ) == before\n"
+        "import logging, nba_platform.predictions.systems.lightgbm_model, nba_platform.scrape.http\n"
+        "filters = [f for name in ('httpx', 'httpcore') for f in logging.getLogger(name).filters]\n"
+        "print(json.dumps({'unchanged': unchanged, 'omp': os.environ.get('OMP_WAIT_POLICY'), 'seen': seen,\n"
+        "                  'filters': len(filters)}))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=_env_without_omp(tmp_path), capture_output=True,
+                          text=True, timeout=180)
+    assert done.returncode == 0, done.stderr
+    # lightgbm loaded with the environment as it was, and importing installed no log filter.
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == {"unchanged": True, "omp": None, "seen": [None], "filters": 0}
+
+
+@pytest.mark.parametrize(("preset", "expected"), [(None, "PASSIVE"), ("ACTIVE", "ACTIVE")])
+def test_the_code_location_sets_omp_wait_policy_before_lightgbm_loads(tmp_path, preset, expected):
+    code = _SPY + "import nba_platform.definitions\nprint(json.dumps(seen))"
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=_env_without_omp(tmp_path, preset),
+                          capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == [expected]
 
 
 def _run(argv: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:

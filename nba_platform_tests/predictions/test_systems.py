@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
-import sys
 
 import numpy as np
 import polars as pl
@@ -208,17 +205,3 @@ def test_wilson_interval():
     low, high = wilson_interval(55, 100)
     assert low == pytest.approx(0.4524, abs=1e-3) and high == pytest.approx(0.6438, abs=1e-3)
     assert wilson_interval(0, 0) is None
-
-
-@pytest.mark.parametrize(("preset", "expected"), [(None, "PASSIVE"), ("ACTIVE", "ACTIVE")])
-def test_lightgbm_threads_sleep_instead_of_spinning_unless_told_otherwise(preset, expected):
-    # libgomp reads OMP_WAIT_POLICY when lightgbm is first imported: the package must set it before.
-    env = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"}
-    if preset:
-        env["OMP_WAIT_POLICY"] = preset
-    code = (
-        "import os, sys; import nba_platform.predictions.systems.lightgbm_model; "
-        "assert 'lightgbm' in sys.modules; print(os.environ['OMP_WAIT_POLICY'])"
-    )
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == expected

@@ -26,6 +26,7 @@ from nba_platform.landing import zone as lz
 from nba_platform.landing.resource import LandingResource
 from nba_platform.resources import local_resources
 from nba_platform.scrape.jobs import SCRAPE_JOBS, run_config
+from nba_platform.scrape.resources import scrape_resources
 
 from ..alerts.test_freshness_alerts import WebhookRecorder
 from ..scrape_support import HIST_EVENTS_2024_01_25, HIST_ODDS_H2H, KEY, LocalServer, ok, read
@@ -65,7 +66,8 @@ def test_no_secret_reaches_logs_metadata_or_files(tmp_path, monkeypatch, caplog)
             dg.build_sensor_context(instance=instance, resources={**resources, "alerts": AlertNotifier(backoff_seconds=0.01)})
         ).cursor
         scrape = SCRAPE_JOBS["odds_api"].execute_in_process(
-            run_config=run_config("odds_api", DAY), resources=resources, instance=instance, raise_on_error=False
+            run_config=run_config("odds_api", DAY), resources={**scrape_resources(), **resources}, instance=instance,
+            raise_on_error=False,
         )
         assert not scrape.success  # event 2 was quarantined, event 3 is not there: the run says so
         assert any(f"apiKey={KEY}" in q for q in server.queries)  # the key did reach the API, and only the API

@@ -22,7 +22,7 @@ from nba_platform.scrape.errors import (
 )
 from nba_platform.scrape.http import RetryPolicy
 from nba_platform.scrape.nba_stats_client import NbaStatsClient
-from nba_platform.scrape.odds_api_client import OddsApiClient
+from nba_platform.scrape.run import Scraper
 
 from ..scrape_support import (
     KEY,
@@ -302,7 +302,7 @@ def test_api_key_never_in_logs_files_or_errors(zone, clock, caplog, monkeypatch)
         make_scraper(zone, service, clock).run("odds_api", dt.date(2024, 2, 22))
     errors.append(info.value)
     monkeypatch.setenv("ODDS_API_BASE_URL", f"http://127.0.0.1:{free_port()}")  # connection refused
-    client = OddsApiClient.from_env(policy=RetryPolicy(attempts=1), sleep=clock.sleep)
+    client = Scraper(zone, policy=RetryPolicy(attempts=1), sleep=clock.sleep).client("odds_api")
     with pytest.raises(RetriesExhaustedError) as info:
         client.scrape_events(zone, dt.date(2024, 2, 22))
     errors.append(info.value)

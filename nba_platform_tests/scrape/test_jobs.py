@@ -14,6 +14,7 @@ from nba_platform.landing.resource import LandingResource
 from nba_platform.raw.nba_cdn import parse_schedule
 from nba_platform.raw.sensors import landing_zone_sensor
 from nba_platform.scrape.jobs import SCRAPE_JOBS, SOURCE_TAG, run_config, scrape_odds_api
+from nba_platform.scrape.resources import scrape_resources
 
 from ..conftest import REAL_LANDING
 from ..scrape_support import (
@@ -68,7 +69,7 @@ def test_jobs_land_files_and_the_sensor_turns_them_into_raw_runs(tmp_path, monke
         results = {}
         for source, day in (("nba_cdn", BOX_DAY), ("nba_stats", BOX_DAY), ("odds_api", ODDS_DAY)):
             results[source] = SCRAPE_JOBS[source].execute_in_process(
-                run_config=run_config(source, day), resources=resources, instance=instance
+                run_config=run_config(source, day), resources={**scrape_resources(), **resources}, instance=instance
             )
             assert results[source].success
         logs = "".join(str(record) for r in results.values() for record in instance.all_logs(r.run_id))
@@ -98,7 +99,7 @@ def test_a_failing_scrape_fails_the_run_with_a_one_line_reason(tmp_path, monkeyp
         monkeypatch.setenv("ODDS_API_BASE_URL", server.url)
         result = SCRAPE_JOBS["odds_api"].execute_in_process(
             run_config=run_config("odds_api", dt.date(2999, 1, 1)),
-            resources={"landing": LandingResource(root=str(tmp_path / "landing"))},
+            resources={**scrape_resources(), "landing": LandingResource(root=str(tmp_path / "landing"))},
             instance=instance,
             raise_on_error=False,
         )

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -45,6 +44,7 @@ from google.cloud import bigquery
 from pydantic import Field
 
 from nba_platform import tables as schemas
+from nba_platform.core.settings import Settings
 from nba_platform.core.warehouse import ddl
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -86,7 +86,7 @@ def make_bigquery_client(project: str, location: str | None = None) -> bigquery.
     """A client on Application Default Credentials; anonymous when `BIGQUERY_EMULATOR_HOST` points it at
     an emulator (as google-cloud-storage does for `STORAGE_EMULATOR_HOST`)."""
     credentials = None
-    if os.environ.get("BIGQUERY_EMULATOR_HOST"):
+    if Settings.from_env().bigquery_emulator:
         from google.auth.credentials import AnonymousCredentials
 
         credentials = AnonymousCredentials()
