@@ -24,7 +24,7 @@ from dagster._time import get_current_datetime  # Dagster's clock: the one the f
 
 from nba_platform import policies
 from nba_platform.alerts.notifier import Alert, AlertDeliveryError, AlertNotifier, asset_url, run_url
-from nba_platform.core.calendar import TIMEZONE
+from nba_platform.core.calendar import TIMEZONE, season_of
 from nba_platform.landing import zone as lz
 from nba_platform.landing.resource import LandingResource
 from nba_platform.raw.nba_cdn import parse_schedule
@@ -58,7 +58,7 @@ def game_days(zone: lz.LocalLanding, log=None) -> Callable[[dt.date], bool]:
         return _calendar_cache[key]
 
     def is_game_day(date: dt.date) -> bool:
-        dates = dates_of(lz.season_of(date))
+        dates = dates_of(season_of(date))
         return True if dates is None else date in dates
 
     return is_game_day
@@ -67,7 +67,7 @@ def game_days(zone: lz.LocalLanding, log=None) -> Callable[[dt.date], bool]:
 def _freshness_alert(
     instance: dg.DagsterInstance, name: str, state: str, now_et: dt.datetime, resolved: bool
 ) -> Alert:
-    fresh = policies.FRESHNESS[name]
+    fresh = policies.FRESHNESS[dg.AssetKey(name)]
     partition = (now_et.date() + dt.timedelta(days=fresh.games_on[0])).isoformat()
     latest = instance.get_latest_materialization_event(dg.AssetKey(name))
     if latest is None:
@@ -99,12 +99,13 @@ def _freshness_alert(
 def freshness_alert_sensor(context: dg.SensorEvaluationContext, alerts: AlertNotifier, landing: LandingResource):
     # cursor: {asset: severity alerted} for every open incident
     incidents: dict[str, str] = json.loads(context.cursor) if context.cursor else {}
-    records = context.instance.get_freshness_state_records([dg.AssetKey(n) for n in policies.FRESHNESS])
+    records = context.instance.get_freshness_state_records(list(policies.FRESHNESS))
     now_et = get_current_datetime(TIMEZONE)
     is_game_day = game_days(landing.zone(), context.log)
     sent, failed = [], []
-    for name, fresh in policies.FRESHNESS.items():
-        record = records.get(dg.AssetKey(name))
+    for key, fresh in policies.FRESHNESS.items():
+        name = key.to_user_string()
+        record = records.get(key)
         state = record.freshness_state.value if record else None
         open_severity = incidents.get(name)
         if state == "PASS" and open_severity:

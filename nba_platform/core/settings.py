@@ -115,3 +115,11 @@ def default_publish_location(warehouse_path: str | None = None) -> str:
     """``NBA_PUBLISH_DIR`` (a folder or ``gs://bucket/prefix``), else ``publish/`` beside the warehouse
     (``$NBA_PLATFORM_HOME/publish`` by default; a test's or an evaluation's own warehouse keeps its own)."""
     return os.environ.get("NBA_PUBLISH_DIR") or str(Path(warehouse_path or default_warehouse_path()).parent / "publish")
+
+
+def source_repository() -> tuple[str, str] | None:
+    """(URL, branch) of the repository the code is deployed from, for the UI's links to each asset's
+    source: ``NBA_PLATFORM_GIT_URL`` (e.g. ``https://github.com/org/nba_platform``) and
+    ``NBA_PLATFORM_GIT_BRANCH`` (``main``). None without a URL: the UI shows local file paths."""
+    url = os.environ.get("NBA_PLATFORM_GIT_URL", "").strip()
+    return (url, os.environ.get("NBA_PLATFORM_GIT_BRANCH", "").strip() or "main") if url else None
