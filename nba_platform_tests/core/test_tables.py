@@ -96,3 +96,20 @@ def test_a_dictionary_without_a_tables_block_is_refused():
         render(text[:start] + text[end:])
     with pytest.raises(DictionaryLayoutError, match="names no table"):
         render(text + "\n<!-- generated: raw_boxscores -->\n<!-- end generated: raw_boxscores -->\n")
+
+
+def test_every_materialization_carries_dagsters_table_metadata_and_the_rows_the_cli_reads():
+    from nba_platform.table_assets import emit
+
+    frame = pl.DataFrame(
+        [{"game_date": dt.date(2025, 11, 5), "system_id": s, "predictions": 3} for s in ("ensemble", "matchup")]
+    )
+    frame = pl.concat([empty("system_daily_performance"), frame], how="diagonal_relaxed")
+    output, *checks = emit(None, "system_daily_performance", frame)
+    assert output.metadata["rows"].value == output.metadata["dagster/row_count"].value == 2
+    columns = output.metadata["dagster/column_schema"].schema.columns
+    assert [c.name for c in columns] == tables.schema("system_daily_performance").names()
+    assert columns[-2].description == "Brier score of p_over on lined, graded rows"
+    assert [(c.check_name, c.passed) for c in checks] == [
+        ("keys_unique", True), ("required_not_null", True), ("values_in_range", True)
+    ]
