@@ -8,11 +8,14 @@ from nba_platform.core.settings import configure_openmp
 # OMP_WAIT_POLICY once, when lightgbm is first imported, so it is set before the imports below load it.
 configure_openmp()
 
+from pathlib import Path  # noqa: I001  (after configure_openmp on purpose)
+
 import dagster as dg
 
 from nba_platform import policies
 from nba_platform.alerts.sensors import ALERT_SENSORS
 from nba_platform.analytics.assets import player_game_summary, team_game_summary, upcoming_player_game_context
+from nba_platform.core.settings import source_repository
 from nba_platform.features.assets import ml_feature_store
 from nba_platform.grading.assets import prediction_results, system_daily_performance
 from nba_platform.predictions.assets import player_prop_predictions, points_model
@@ -40,9 +43,31 @@ ALL_ASSETS = [
 UPSTREAM_OF_MODEL = [a for a in ALL_ASSETS if a not in (points_model, player_prop_predictions, prediction_results, system_daily_performance, *PUBLISHING_ASSETS)]
 DOWNSTREAM_OF_MODEL = [player_prop_predictions, prediction_results, system_daily_performance, *PUBLISHING_ASSETS]
 
+
+
+def _with_code_references(assets: list) -> list:
+    """Each asset links to the code that defines it: the file in the repository when the settings name
+    one (`NBA_PLATFORM_GIT_URL`), else the local path."""
+    assets = dg.with_source_code_references(assets)
+    repository = source_repository()
+    if repository is None:
+        return list(assets)
+    url, branch = repository
+    return list(
+        dg.link_code_references_to_git(
+            assets,
+            git_url=url,
+            git_branch=branch,
+            file_path_mapping=dg.AnchorBasedFilePathMapping(
+                local_file_anchor=Path(__file__), file_anchor_path_in_repository="nba_platform/definitions.py"
+            ),
+        )
+    )
+
+
 # Freshness policy and automation condition of every asset, from policies.py (the one place
-# deadlines and automation rules are written down).
-ASSETS = dg.map_asset_specs(policies.with_policies, ALL_ASSETS)
+# deadlines and automation rules are written down; an asset missing there is an error).
+ASSETS = _with_code_references(dg.map_asset_specs(policies.with_policies, ALL_ASSETS))
 
 # The daily graph for a range of dates in one run (each daily asset is single-run backfillable);
 # the weekly model has its own job. Partitions are inferred from the selected assets.

@@ -30,6 +30,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import dagster as dg
 
@@ -37,6 +38,7 @@ from nba_platform.core.calendar import TIMEZONE
 from nba_platform.core.settings import is_prod
 
 AC = dg.AutomationCondition
+_P = TypeVar("_P")
 
 
 # --------------------------------------------------------------------------------------------
@@ -71,10 +73,16 @@ def _by(deadline_hour: int, since_hour: int) -> dg.FreshnessPolicy:
     )
 
 
+def _by_key(policies: dict[str, _P]) -> dict[dg.AssetKey, _P]:
+    """The table keyed by asset key (`with_policies` and the graph tests look policies up by key)."""
+    return {dg.AssetKey(name): policy for name, policy in policies.items()}
+
+
 _LAST_NIGHT_BOXSCORES = Freshness(_by(4, 22), "last night's box scores landed by 04:00 ET", games_on=(-1,))
 _LAST_NIGHT_ANALYTICS = Freshness(_by(6, 22), "last night's games summarized by 06:00 ET", games_on=(-1,))
 
-FRESHNESS: dict[str, Freshness] = {
+# Every asset has one (graph/test_policies.py fails on an asset without, or on a name without an asset).
+FRESHNESS: dict[dg.AssetKey, Freshness] = _by_key({
     "raw_schedule": Freshness(
         dg.FreshnessPolicy.time_window(fail_window=dt.timedelta(days=10), warn_window=dt.timedelta(days=7)),
         "the season schedule re-read at least weekly",
@@ -110,15 +118,16 @@ FRESHNESS: dict[str, Freshness] = {
     "exports_players": Freshness(_by(7, 0), "player pages published by 07:00 ET", games_on=(0,)),
     "exports_results": Freshness(_by(7, 22), "last night's results published by 07:00 ET", games_on=(-1,)),
     "exports_systems": Freshness(_by(7, 22), "system records published by 07:00 ET", games_on=(-1,)),
-}
+})
 
 
 # --------------------------------------------------------------------------------------------
 # Declarative automation
 # --------------------------------------------------------------------------------------------
 #
-# Raw assets have no condition: the landing sensor runs them for exactly the dates whose files
-# changed. Everything below reacts to materializations, never to a clock, except one fallback.
+# Raw assets have no condition (None in AUTOMATION, on purpose): the landing sensor runs them for
+# exactly the dates whose files changed. Everything below reacts to materializations, never to a
+# clock, except one fallback.
 #
 # `AutomationCondition.eager()` does not fit two of our shapes (DESIGN section 8):
 #  * it only targets the latest time window, but last night's analytics and grading are for
@@ -217,7 +226,9 @@ EXPORTS = (
     & ~AC.in_progress()
 ).with_label("exports_on_inputs")
 
-AUTOMATION: dict[str, dg.AutomationCondition] = {
+# Every asset has an entry; None means no condition on purpose (graph/test_policies.py checks both ways).
+AUTOMATION: dict[dg.AssetKey, dg.AutomationCondition | None] = _by_key({
+    **{name: None for name in ("raw_schedule", "raw_player_boxscores", "raw_team_boxscores", "raw_prop_lines")},
     "team_game_summary": ON_INPUTS,
     "player_game_summary": ON_INPUTS,
     # Who plays today reads the same history window as the features: the same rule.
@@ -229,7 +240,7 @@ AUTOMATION: dict[str, dg.AutomationCondition] = {
     "prediction_results": ON_INPUTS,
     "system_daily_performance": ON_INPUTS,
     **{name: EXPORTS for name in ("exports_tonight", "exports_results", "exports_players", "exports_systems", "exports_page")},
-}
+})
 
 AUTOMATION_SENSOR_INTERVAL_SECONDS = 30
 
@@ -278,11 +289,18 @@ WAREHOUSE_RETRY = dg.RetryPolicy(max_retries=3, delay=5, backoff=dg.Backoff.EXPO
 # --------------------------------------------------------------------------------------------
 
 
+class MissingPolicyError(KeyError):
+    """An asset without an entry in FRESHNESS or AUTOMATION (a new asset, or a renamed one)."""
+
+
 def with_policies(spec: dg.AssetSpec) -> dg.AssetSpec:
-    """The spec with its freshness policy and automation condition from the tables above."""
-    name = spec.key.to_user_string()
-    if name in FRESHNESS:
-        spec = dg.apply_freshness_policy(spec, FRESHNESS[name].policy)
-    if name in AUTOMATION:
-        spec = spec.replace_attributes(automation_condition=AUTOMATION[name])
+    """The spec with its freshness policy and automation condition from the tables above; an asset
+    missing from either table is an error, never silently left without a deadline."""
+    missing = [table for table, entries in (("FRESHNESS", FRESHNESS), ("AUTOMATION", AUTOMATION)) if spec.key not in entries]
+    if missing:
+        raise MissingPolicyError(f"{spec.key.to_user_string()} has no entry in policies.{' or '.join(missing)}")
+    spec = dg.apply_freshness_policy(spec, FRESHNESS[spec.key].policy)
+    condition = AUTOMATION[spec.key]
+    if condition is not None:
+        spec = spec.replace_attributes(automation_condition=condition)
     return spec

@@ -1,4 +1,5 @@
-"""What every table asset shares: partitions, backfill policy, storage metadata and standard checks."""
+"""What every table asset shares: partitions, backfill policy, storage metadata and standard checks,
+all read from the table registry (`nba_platform/tables`)."""
 
 
 import datetime as dt
@@ -10,51 +11,66 @@ import dagster as dg
 import polars as pl
 
 from nba_platform import policies, quality
-from nba_platform import tables as schemas
+from nba_platform import tables as registry
 from nba_platform.core.partitions import game_date_partitions
 from nba_platform.core.settings import is_prod
-from nba_platform.raw.validation import REQUIRED_RAW
 
-# Single-run backfills and window mappings over missing partitions are beta in Dagster 1.13; we
-# rely on them on purpose (DESIGN section 8 verified both), so their warnings are noise here.
+# The one place Dagster's BetaWarning is filtered. Every asset module imports this one before it
+# declares anything, and the graph relies on three Dagster 1.13 beta APIs on purpose: single-run
+# backfills (`backfill_policy`), windows over partitions that may not exist (`window_mapping`; DESIGN
+# section 8 verified both) and source-code references (definitions.py). Their warnings are noise.
 warnings.filterwarnings("ignore", category=dg.BetaWarning)
 
-# Required (never null) columns per table beyond its key.
-# The raw tables' list is the row rules' (sources/validation.py): such rows never land.
-REQUIRED: dict[str, tuple[str, ...]] = {
-    **REQUIRED_RAW,
-    "team_game_summary": ("game_date", "points"),
-    "player_game_summary": ("game_date", "points", "player_lookup"),
-    "upcoming_player_game_context": ("game_date", "team_abbr", "opponent_team_abbr", "player_lookup"),
-    "ml_feature_store": ("game_date", "feature_version", "quality_score"),
-    "player_prop_predictions": ("game_date", "recommendation", "model_version"),
-    "prediction_results": ("game_date", "outcome"),
-    "system_daily_performance": ("game_date", "system_id"),
-}
+
+def window_mapping(start_offset: int, end_offset: int) -> dg.TimeWindowPartitionMapping:
+    """A window of upstream partitions some of which may not exist (off-days never materialized,
+    history not backfilled yet): the mapping yields those that do."""
+    return dg.TimeWindowPartitionMapping(
+        start_offset=start_offset, end_offset=end_offset, allow_nonexistent_upstream_partitions=True
+    )
 
 
-def table_asset_kwargs(
-    table: str,
-    schema: str,
-    group: str,
-    description: str,
-    extra_checks: list[dg.AssetCheckSpec] | None = None,
-) -> dict[str, Any]:
-    """Decorator arguments of a `game_date`-partitioned table asset stored in the warehouse.
+def column_schema(table: str) -> dg.TableSchema:
+    """The table's columns for Dagster's `dagster/column_schema` metadata: polars type, the registry's
+    description, and the constraints the standard checks enforce (key and required columns never null,
+    declared ranges)."""
+    spec = registry.TABLES[table]
+    not_null = {*spec.keys, *spec.required}
+    columns = []
+    for column in spec.columns:
+        bounds = spec.ranges.get(column.name)
+        constraints = dg.TableColumnConstraints(
+            nullable=column.name not in not_null,
+            other=[f"between {bounds[0]} and {bounds[1]}"] if bounds else [],
+        )
+        columns.append(dg.TableColumn(column.name, str(column.dtype), column.description, constraints))
+    return dg.TableSchema(columns=columns)
+
+
+def table_asset_kwargs(table: str, extra_checks: list[dg.AssetCheckSpec] | None = None) -> dict[str, Any]:
+    """Decorator arguments of a `game_date`-partitioned table asset stored in the warehouse: its group,
+    dataset (the IO manager's `schema`), description and column schema come from the registry.
 
     Every table gets blocking `keys_unique`, `required_not_null` and `values_in_range` checks;
     `extra_checks` adds the asset's own (its body yields their results)."""
+    spec = registry.TABLES[table]
     return {
         "name": table,
-        "group_name": group,
-        "description": description,
+        "group_name": spec.group,
+        "description": spec.description,
         "partitions_def": game_date_partitions,
         # A season is one vectorized run, not 180 (the transforms handle any range of dates).
         "backfill_policy": dg.BackfillPolicy.single_run(),
-        "metadata": {"partition_expr": "game_date", "schema": schema, "key_columns": list(schemas.KEYS[table])},
+        "metadata": {
+            "partition_expr": "game_date",
+            "schema": spec.dataset,
+            "key_columns": list(spec.keys),
+            # The UI shows the columns before the first run.
+            "dagster/column_schema": column_schema(table),
+        },
         "check_specs": [
-            dg.AssetCheckSpec("keys_unique", asset=table, blocking=True, description=f"{schemas.KEYS[table]} is unique"),
-            dg.AssetCheckSpec("required_not_null", asset=table, blocking=True, description=f"{REQUIRED[table]} never null"),
+            dg.AssetCheckSpec("keys_unique", asset=table, blocking=True, description=f"{spec.keys} is unique"),
+            dg.AssetCheckSpec("required_not_null", asset=table, blocking=True, description=f"{spec.required} never null"),
             dg.AssetCheckSpec(
                 "values_in_range", asset=table, blocking=True, description="numeric columns within plausible ranges"
             ),
@@ -81,17 +97,21 @@ def emit(
     metadata: Mapping[str, Any] | None = None,
     checks: list[dg.AssetCheckResult] | None = None,
 ) -> Iterator[dg.Output | dg.AssetCheckResult]:
-    """Yield the table (conformed to its schema) with row metadata, then its standard checks and
-    the asset's own `checks`."""
-    frame = schemas.conform(frame, table)
-    keys = list(schemas.KEYS[table])
-    dupes = frame.filter(pl.struct(keys).is_duplicated()).height
-    nulls = {c: frame[c].null_count() for c in REQUIRED[table] if frame[c].null_count()}
+    """Yield the table (conformed to its schema) with row and column metadata, then its standard checks
+    and the asset's own `checks`."""
+    frame = registry.conform(frame, table)
+    spec = registry.TABLES[table]
+    dupes = frame.filter(pl.struct(list(spec.keys)).is_duplicated()).height
+    nulls = {c: frame[c].null_count() for c in spec.required if frame[c].null_count()}
     per_date = frame.group_by("game_date").len().height
     yield dg.Output(
         frame,
         metadata={
+            # `rows` is what the CLI's progress reads; the `dagster/` keys are Dagster's standard table
+            # metadata (rows written by this materialization, columns with their descriptions).
             "rows": frame.height,
+            "dagster/row_count": frame.height,
+            "dagster/column_schema": column_schema(table),
             "dates_with_rows": per_date,
             **(metadata or {}),
         },

@@ -65,7 +65,7 @@ def table(name: str, warehouse: Path) -> pl.DataFrame:
 
 
 def table_hash(name: str, warehouse: Path) -> int:
-    df = table(name, warehouse).sort(list(schemas.KEYS[name]))
+    df = table(name, warehouse).sort(list(schemas.TABLES[name].keys))
     return int(df.hash_rows().sum()) ^ df.height
 
 

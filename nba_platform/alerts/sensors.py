@@ -56,7 +56,7 @@ def game_days(zone: LandingZone, log=None) -> Callable[[dt.date], bool]:
 def _freshness_alert(
     instance: dg.DagsterInstance, name: str, state: str, now_et: dt.datetime, resolved: bool
 ) -> Alert:
-    fresh = policies.FRESHNESS[name]
+    fresh = policies.FRESHNESS[dg.AssetKey(name)]
     partition = (now_et.date() + dt.timedelta(days=fresh.games_on[0])).isoformat()
     latest = instance.get_latest_materialization_event(dg.AssetKey(name))
     if latest is None:
@@ -88,12 +88,13 @@ def _freshness_alert(
 def freshness_alert_sensor(context: dg.SensorEvaluationContext, alerts: AlertNotifier, landing: LandingResource):
     # cursor: {asset: severity alerted} for every open incident
     incidents: dict[str, str] = json.loads(context.cursor) if context.cursor else {}
-    records = context.instance.get_freshness_state_records([dg.AssetKey(n) for n in policies.FRESHNESS])
+    records = context.instance.get_freshness_state_records(list(policies.FRESHNESS))
     now_et = get_current_datetime(TIMEZONE)
     is_game_day = game_days(landing.zone(), context.log)
     sent, failed = [], []
-    for name, fresh in policies.FRESHNESS.items():
-        record = records.get(dg.AssetKey(name))
+    for key, fresh in policies.FRESHNESS.items():
+        name = key.to_user_string()
+        record = records.get(key)
         state = record.freshness_state.value if record else None
         open_severity = incidents.get(name)
         if state == "PASS" and open_severity:

@@ -1,7 +1,5 @@
 """Phase 3: analytics tables. Team before player, through lineage: usage rate needs the team row."""
 
-import warnings
-
 import dagster as dg
 import polars as pl
 
@@ -10,18 +8,10 @@ from nba_platform.analytics import summaries as analytics
 from nba_platform.analytics.context import build_upcoming_context
 from nba_platform.analytics.history import HISTORY_DAYS
 from nba_platform.analytics.lines import lines_by_game
-from nba_platform.table_assets import count_check, emit, table_asset_kwargs
+from nba_platform.table_assets import count_check, emit, table_asset_kwargs, window_mapping
 
 
-@dg.asset(
-    **table_asset_kwargs(
-        "team_game_summary",
-        "analytics",
-        "analytics",
-        "Team-game: possessions, pace, offensive/defensive rating, result; rebuilt from player rows "
-        "(flagged) when the team row is missing.",
-    )
-)
+@dg.asset(**table_asset_kwargs("team_game_summary"))
 def team_game_summary(
     context: dg.AssetExecutionContext,
     raw_team_boxscores: pl.DataFrame,
@@ -40,10 +30,6 @@ def team_game_summary(
 @dg.asset(
     **table_asset_kwargs(
         "player_game_summary",
-        "analytics",
-        "analytics",
-        "Player-game box score with minutes, true shooting, effective FG%, usage rate, team/opponent, "
-        "home/away, and the pre-game consensus line with the result against it.",
         extra_checks=[
             dg.AssetCheckSpec(
                 "one_row_per_player_who_played",
@@ -92,11 +78,8 @@ def player_game_summary(
     )
 
 
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore", dg.BetaWarning)  # allow_nonexistent_upstream_partitions (verified, DESIGN §8)
-    HISTORY_WINDOW = dg.TimeWindowPartitionMapping(
-        start_offset=-HISTORY_DAYS, end_offset=-1, allow_nonexistent_upstream_partitions=True
-    )
+# Point in time: the history of date D ends on D-1.
+HISTORY_WINDOW = window_mapping(start_offset=-HISTORY_DAYS, end_offset=-1)
 
 HISTORY_INS = {
     "player_history": dg.AssetIn("player_game_summary", partition_mapping=HISTORY_WINDOW),
@@ -104,16 +87,7 @@ HISTORY_INS = {
 }
 
 
-@dg.asset(
-    **table_asset_kwargs(
-        "upcoming_player_game_context",
-        "analytics",
-        "analytics",
-        "Expected players of each scheduled game (line players + recent rotation, latest team) with rest, "
-        "load, team and opponent form, and the current and opening pre-tip line.",
-    ),
-    ins=HISTORY_INS,
-)
+@dg.asset(**table_asset_kwargs("upcoming_player_game_context"), ins=HISTORY_INS)
 def upcoming_player_game_context(
     context: dg.AssetExecutionContext,
     raw_schedule: pl.DataFrame,

@@ -158,6 +158,8 @@ class Settings:
     #: The scraper variables (base URLs, the key) that are set; the others mean the real hosts / no key.
     scraper_variables_set: frozenset[str]
     prod: ProdSettings | None  # set exactly when env is prod
+    git_url: str  # NBA_PLATFORM_GIT_URL: links each asset to its source in the UI ("" = local paths)
+    git_branch: str  # NBA_PLATFORM_GIT_BRANCH (default main)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -179,6 +181,8 @@ class Settings:
             bigquery_emulator=bool(env.get("BIGQUERY_EMULATOR_HOST")),
             scraper_variables_set=frozenset(name for name in scraper_variables if (env.get(name) or "").strip()),
             prod=ProdSettings.from_env(env) if which == PROD else None,
+            git_url=(env.get("NBA_PLATFORM_GIT_URL") or "").strip(),
+            git_branch=(env.get("NBA_PLATFORM_GIT_BRANCH") or "").strip() or "main",
         )
 
     @property
@@ -238,3 +242,11 @@ def configure_openmp(environ: MutableMapping[str, str] | None = None) -> None:
     this before its first import of our modules that load lightgbm.
     """
     (os.environ if environ is None else environ).setdefault("OMP_WAIT_POLICY", OMP_WAIT_POLICY)
+
+
+def source_repository() -> tuple[str, str] | None:
+    """(URL, branch) of the repository the code is deployed from, for the UI's links to each asset's
+    source: ``NBA_PLATFORM_GIT_URL`` (e.g. ``https://github.com/org/nba_platform``) and
+    ``NBA_PLATFORM_GIT_BRANCH`` (``main``). None without a URL: the UI shows local file paths."""
+    settings = Settings.from_env()
+    return (settings.git_url, settings.git_branch) if settings.git_url else None

@@ -12,10 +12,6 @@ from nba_platform.table_assets import count_check, emit, table_asset_kwargs
 @dg.asset(
     **table_asset_kwargs(
         "ml_feature_store",
-        "precompute",
-        "features",
-        "One feature vector (with per-feature quality flags) per expected player x scheduled game, "
-        "from games strictly before the date.",
         extra_checks=[
             dg.AssetCheckSpec(
                 "every_listed_player_has_features",

@@ -9,14 +9,7 @@ from nba_platform.grading.grade import grade_predictions
 from nba_platform.table_assets import emit, table_asset_kwargs
 
 
-@dg.asset(
-    **table_asset_kwargs(
-        "prediction_results",
-        "predictions",
-        "grading",
-        "Each prediction graded: actual points, absolute error, HIT/MISS/PUSH/VOID, profit at the price.",
-    )
-)
+@dg.asset(**table_asset_kwargs("prediction_results"))
 def prediction_results(
     context: dg.AssetExecutionContext, player_prop_predictions: pl.DataFrame, player_game_summary: pl.DataFrame
 ):
@@ -35,14 +28,7 @@ def prediction_results(
     )
 
 
-@dg.asset(
-    **table_asset_kwargs(
-        "system_daily_performance",
-        "predictions",
-        "grading",
-        "Per system and day: MAE, bias, hit rate, ROI at the real prices, Brier score, counts.",
-    )
-)
+@dg.asset(**table_asset_kwargs("system_daily_performance"))
 def system_daily_performance(context: dg.AssetExecutionContext, prediction_results: pl.DataFrame):
     frame = transforms_grading.system_daily_performance(prediction_results)
     yield from emit(context, "system_daily_performance", frame)

@@ -1,7 +1,6 @@
 """Phase 5: the weekly `points_model` (walk-forward) and the daily predictions that use it."""
 
 import datetime as dt
-import warnings
 
 import dagster as dg
 import polars as pl
@@ -12,17 +11,13 @@ from nba_platform.core.calendar import TIMEZONE
 from nba_platform.predictions.bundle import ModelBundle
 from nba_platform.predictions.predict import predict_props
 from nba_platform.predictions.training import train_week
-from nba_platform.table_assets import emit, table_asset_kwargs
+from nba_platform.table_assets import emit, table_asset_kwargs, window_mapping
 
 # Weeks start on Monday (ET); today's week exists during the week (end_offset=1).
 model_weeks = dg.WeeklyPartitionsDefinition(start_date="2014-10-06", day_offset=1, timezone=TIMEZONE, end_offset=1)
 
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore", dg.BetaWarning)
-    # Offsets count downstream (weekly) partitions: the 60 weeks before the model's week, never the week itself.
-    TRAINING_WINDOW = dg.TimeWindowPartitionMapping(
-        start_offset=-60, end_offset=-1, allow_nonexistent_upstream_partitions=True
-    )
+# Offsets count downstream (weekly) partitions: the 60 weeks before the model's week, never the week itself.
+TRAINING_WINDOW = window_mapping(start_offset=-60, end_offset=-1)
 
 
 @dg.asset(
@@ -87,12 +82,7 @@ def _bundles(context: dg.AssetExecutionContext, points_model) -> dict[dt.date, M
 
 
 @dg.asset(
-    **table_asset_kwargs(
-        "player_prop_predictions",
-        "predictions",
-        "predictions",
-        "Predicted points, P(over), edge and OVER/UNDER/PASS/NO_LINE per player, game and system.",
-    ),
+    **table_asset_kwargs("player_prop_predictions"),
     # A week whose model was never trained loads as missing, not as an error: predictions still come
     # from the other systems (the run logs which weeks; automation waits for the model instead).
     ins={"points_model": dg.AssetIn("points_model", metadata={"allow_missing_partitions": True}), **HISTORY_INS},

@@ -8,7 +8,6 @@ their JSON Schema and written atomically; an invalid document fails the step and
 
 
 import datetime as dt
-import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -23,14 +22,12 @@ from nba_platform.publishing.page import render_page, table_rows
 from nba_platform.publishing.publisher import HTML_TYPE, read_document, write_document
 from nba_platform.publishing.resource import PublisherResource
 from nba_platform.publishing.status import FreshnessReading
-from nba_platform.table_assets import partition_dates
+from nba_platform.table_assets import partition_dates, window_mapping
 
 GROUP = "publishing"
 
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore", dg.BetaWarning)  # allow_nonexistent_upstream_partitions (DESIGN §8)
-    # Season to date (a season spans at most ~11 months), the date itself included.
-    SEASON_WINDOW = dg.TimeWindowPartitionMapping(start_offset=-366, end_offset=0, allow_nonexistent_upstream_partitions=True)
+# Season to date (a season spans at most ~11 months), the date itself included.
+SEASON_WINDOW = window_mapping(start_offset=-366, end_offset=0)
 
 
 def _spec(name: str, description: str, kind: str = "json") -> dict[str, Any]:

@@ -88,21 +88,19 @@ def _rows_valid(table: str, rejected: pl.DataFrame) -> dg.AssetCheckResult:
     )
 
 
-def _raw_kwargs(table: str, description: str) -> dict:
+def _raw_kwargs(table: str) -> dict:
     return table_asset_kwargs(
-        table, "raw", "raw", description,
+        table,
         extra_checks=[
             dg.AssetCheckSpec(
                 "rows_valid", asset=table, blocking=False,
-                description="rows rejected by the row rules (sources/validation.py), recorded under _quarantine/",
+                description="rows rejected by the row rules (raw/validation.py), recorded under _quarantine/",
             )
         ],
     )
 
 
-@dg.asset(
-    **_raw_kwargs("raw_schedule", "Games of the ET date from the season's scheduleLeagueV2 file (cdn.nba.com).")
-)
+@dg.asset(**_raw_kwargs("raw_schedule"))
 def raw_schedule(context: dg.AssetExecutionContext, landing: LandingResource):
     zone, dates = landing.zone(), partition_dates(context)
     seasons = sorted({season_of(d) for d in dates})
@@ -119,8 +117,8 @@ def raw_schedule(context: dg.AssetExecutionContext, landing: LandingResource):
     )
 
 
-def _boxscore_asset(table: str, player_or_team: str, path_for: Callable[[str], str], description: str):
-    @dg.asset(**_raw_kwargs(table, description))
+def _boxscore_asset(table: str, player_or_team: str, path_for: Callable[[str], str]):
+    @dg.asset(**_raw_kwargs(table))
     def _asset(context: dg.AssetExecutionContext, landing: LandingResource):
         zone, dates = landing.zone(), partition_dates(context)
         paths = [path_for(d.isoformat()) for d in dates if zone.exists(path_for(d.isoformat()))]
@@ -141,25 +139,11 @@ def _boxscore_asset(table: str, player_or_team: str, path_for: Callable[[str], s
     return _asset
 
 
-raw_player_boxscores = _boxscore_asset(
-    "raw_player_boxscores",
-    "P",
-    lz.player_boxscores_path,
-    "Player box scores of the ET date: stats.nba.com leaguegamelog, PlayerOrTeam=P.",
-)
-raw_team_boxscores = _boxscore_asset(
-    "raw_team_boxscores",
-    "T",
-    lz.team_boxscores_path,
-    "Team box scores of the ET date: stats.nba.com leaguegamelog, PlayerOrTeam=T.",
-)
+raw_player_boxscores = _boxscore_asset("raw_player_boxscores", "P", lz.player_boxscores_path)
+raw_team_boxscores = _boxscore_asset("raw_team_boxscores", "T", lz.team_boxscores_path)
 
 
-@dg.asset(
-    **_raw_kwargs(
-        "raw_prop_lines", "Every player_points line of every book and snapshot (The Odds API), by the game's ET date."
-    )
-)
+@dg.asset(**_raw_kwargs("raw_prop_lines"))
 def raw_prop_lines(context: dg.AssetExecutionContext, landing: LandingResource):
     zone, dates = landing.zone(), partition_dates(context)
     paths: list[str] = []

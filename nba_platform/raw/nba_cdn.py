@@ -109,7 +109,7 @@ def read_schedule(data: bytes, location: str) -> Parsed:
                 rows.append(_game_row(game, season, location))
             except _BadGame as exc:
                 refused.append((game, str(exc)))
-    frame = pl.DataFrame(rows, schema={k: v for k, v in schemas.RAW_SCHEDULE.items() if k != "source_file"})
+    frame = pl.DataFrame(rows, schema={k: v for k, v in schemas.schema("raw_schedule").items() if k != "source_file"})
     frame = frame.with_columns(pl.lit(location).alias("source_file"))
     return Parsed(schemas.conform(frame, "raw_schedule"), rejected_rows(location, refused))
 

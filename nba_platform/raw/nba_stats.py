@@ -163,7 +163,7 @@ def read_leaguegamelog(data: bytes, location: str, player_or_team: str) -> Parse
             refused[i] = f"malformed_row: {count} values for {len(headers)} headers"
     shaped = [i for i in range(len(rows)) if i not in refused]
     index = {h: i for i, h in enumerate(headers)}
-    schema = schemas.TABLES[table]
+    schema = schemas.schema(table)
     columns: dict[str, pl.Series] = {}
     for header, name in mapping.items():
         values = [rows[i][index[header]] for i in shaped] if header in index else [None] * len(shaped)

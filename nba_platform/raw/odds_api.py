@@ -145,4 +145,4 @@ def read_event_odds(
     ]
     prices = [r for r in rows if all(p is None or -(2**31) <= p < 2**31 for p in (r["over_price"], r["under_price"]))]
     refused += [(r, "out_of_range: a price beyond 32 bits") for r in rows if r not in prices]
-    return Parsed(pl.DataFrame(prices, schema=schemas.RAW_PROP_LINES), rejected_rows(location, refused))
+    return Parsed(pl.DataFrame(prices, schema=schemas.schema("raw_prop_lines")), rejected_rows(location, refused))

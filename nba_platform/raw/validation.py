@@ -13,8 +13,8 @@ Every rejected row carries ``source_file``, the row itself (JSON) and a reason `
 the raw asset writes them next to the file, under ``_quarantine/<file>.rejected_rows.json``, and
 reports the counts per rule in its metadata and its non-blocking ``rows_valid`` check.
 
-The rules (per table; the numeric ranges are `transforms.quality.RANGES`, shared with the
-`values_in_range` checks):
+The rules (per table; the required columns and the numeric ranges are the table registry's, shared
+with the `required_not_null` and `values_in_range` checks):
 
 | rule | tables | rejects |
 |---|---|---|
@@ -40,9 +40,8 @@ from typing import Any
 
 import polars as pl
 
-from nba_platform import tables as schemas
 from nba_platform.core.calendar import TIMEZONE
-from nba_platform.quality import RANGES
+from nba_platform.tables import TABLES
 
 REJECTED = pl.Schema({"source_file": pl.String, "row": pl.String, "reason": pl.String})
 
@@ -78,7 +77,8 @@ def _fmt(expr: pl.Expr) -> pl.Expr:
 def _row_rules(table: str) -> list[pl.Expr]:
     """Expressions giving a reason (or null) per row, in order of precedence."""
     rules: list[pl.Expr] = []
-    required = [c for c in (*schemas.KEYS[table], *REQUIRED_RAW[table]) if c in schemas.TABLES[table]]
+    spec = TABLES[table]
+    required = [c for c in (*spec.keys, *spec.required) if c in spec.schema]
     for column in dict.fromkeys(required):
         rules.append(pl.when(pl.col(column).is_null()).then(pl.lit(f"missing_value: {column} is null")))
     if table in ("raw_player_boxscores", "raw_team_boxscores"):
@@ -94,7 +94,7 @@ def _row_rules(table: str) -> list[pl.Expr]:
                 pl.format("wrong_date: the game tips off on {} ET, the file is for {}", _fmt(tip_date), _fmt(pl.col("game_date")))
             )
         )
-    for column, (low, high) in RANGES.get(table, {}).items():
+    for column, (low, high) in spec.ranges.items():
         rules.append(
             pl.when(pl.col(column).is_not_null() & ~pl.col(column).is_between(low, high)).then(
                 pl.format(f"out_of_range: {column} {{}} not in [{low}, {high}]", _fmt(pl.col(column)))
@@ -126,18 +126,9 @@ def _row_rules(table: str) -> list[pl.Expr]:
     return rules
 
 
-# Required columns beyond the key (the raw tables' `required_not_null` checks use the same list).
-REQUIRED_RAW: dict[str, tuple[str, ...]] = {
-    "raw_schedule": ("game_date", "home_team_id", "away_team_id"),
-    "raw_player_boxscores": ("game_date", "team_id", "pts"),
-    "raw_team_boxscores": ("game_date", "pts"),
-    "raw_prop_lines": ("game_date", "commence_time_utc"),
-}
-
-
 def _group_rules(frame: pl.DataFrame, table: str) -> pl.Expr:
     """A reason (or null) per row from the rows it shares a game or a key with."""
-    keys = list(schemas.KEYS[table])
+    keys = list(TABLES[table].keys)
     data_columns = [c for c in frame.columns if c != "source_file"]
     identical_before = pl.int_range(pl.len()).over(data_columns) > 0
     variants = pl.struct(data_columns).n_unique().over(keys)

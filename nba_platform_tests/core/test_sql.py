@@ -1,4 +1,4 @@
-"""Every file in sql/ parses as BigQuery SQL, and the DDL says what the schemas say (one source of truth)."""
+"""Every file in sql/ parses as BigQuery SQL, and the DDL says what the table registry says."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 import sqlglot
 from sqlglot import exp
 
-from nba_platform import tables as schemas
 from nba_platform.core.warehouse import ddl
+from nba_platform.tables import ALL_TABLES, TABLES
 
 SQL = Path(__file__).resolve().parents[2] / "sql"
 SQL_FILES = sorted(SQL.rglob("*.sql"))
@@ -20,7 +20,7 @@ def _parse(path: Path) -> list[exp.Expression]:
 
 
 def test_sql_folder_holds_ddl_for_every_table_and_the_monitoring_queries():
-    assert {p.stem for p in (SQL / "ddl").glob("*.sql")} == set(ddl.ALL_TABLES)
+    assert {p.stem for p in (SQL / "ddl").glob("*.sql")} == set(ALL_TABLES)
     assert {p.stem for p in (SQL / "monitoring").glob("*.sql")} == {"pipeline_timing", "freshness", "cost_per_day"}
 
 
@@ -30,26 +30,27 @@ def test_every_sql_file_parses_as_bigquery(path):
     assert len(statements) == 1, f"{path.name}: one statement per file"
 
 
-@pytest.mark.parametrize("table", list(ddl.ALL_TABLES))
+@pytest.mark.parametrize("table", list(ALL_TABLES))
 def test_ddl_columns_and_types_equal_the_polars_schema(table):
+    spec = ALL_TABLES[table]
     (create,) = _parse(SQL / "ddl" / f"{table}.sql")
     assert isinstance(create, exp.Create) and create.kind == "TABLE"
     target = create.find(exp.Table)
-    assert (target.db, target.name) == (ddl.DATASET_OF[table], table)
+    assert (target.db, target.name) == (spec.dataset, table)
     columns = {c.name: c.args["kind"].sql("bigquery") for c in create.this.expressions if isinstance(c, exp.ColumnDef)}
-    assert list(columns) == list(ddl.ALL_TABLES[table].names())
-    assert columns == {name: ddl.bigquery_type(dtype) for name, dtype in ddl.ALL_TABLES[table].items()}
+    assert list(columns) == list(spec.schema.names())
+    assert columns == {name: ddl.bigquery_type(dtype) for name, dtype in spec.schema.items()}
     props = {type(p).__name__: p for p in create.args["properties"].expressions}
     assert props["PartitionedByProperty"].this.sql("bigquery") == "game_date"
-    assert [c.sql("bigquery") for c in props["ClusterProperty"].expressions] == list(ddl.CLUSTERING[table])
+    assert [c.sql("bigquery") for c in props["ClusterProperty"].expressions] == list(spec.clustering)
     options = {p.name: p.args["value"].sql("bigquery") for p in create.args["properties"].expressions if type(p) is exp.Property}
-    assert options.get("require_partition_filter") == (None if table in ddl.OPEN_TO_FULL_SCANS else "TRUE")
-    assert options["description"]
-    assert set(ddl.CLUSTERING[table]) <= set(columns)
+    assert options.get("require_partition_filter") == (None if spec.open_to_full_scans else "TRUE")
+    assert options["description"].strip("'") == spec.summary
+    assert set(spec.clustering) <= set(columns)
 
 
 def test_big_tables_refuse_queries_without_a_partition_filter():
-    assert ddl.OPEN_TO_FULL_SCANS == {"system_daily_performance", "materialization_log"}
+    assert {t.name for t in ALL_TABLES.values() if t.open_to_full_scans} == {"system_daily_performance", "materialization_log"}
     for table in ("raw_prop_lines", "player_game_summary", "ml_feature_store", "player_prop_predictions"):
         assert "require_partition_filter = TRUE" in ddl.table_ddl(table)
 
@@ -58,8 +59,7 @@ def test_columns_carry_descriptions():
     text = ddl.table_ddl("ml_feature_store")
     assert 'game_date DATE OPTIONS (description = "ET calendar date of the game (partition column)")' in text
     assert 'q_points_ewma STRING OPTIONS (description = "quality flag of points_ewma' in text
-    undescribed = [c for s in ddl.ALL_TABLES.values() for c in s.names() if ddl.column_description(c) is None]
-    assert undescribed == []
+    assert 'points_ewma FLOAT64 OPTIONS (description = "feature from games strictly before game_date' in text
 
 
 def test_qualified_ddl_names_the_project_and_the_prefixed_dataset():
@@ -88,6 +88,6 @@ def test_monitoring_queries_read_the_log_the_platform_writes():
         assert ("monitoring", "materialization_log") in tables
     (freshness,) = _parse(SQL / "monitoring" / "freshness.sql")
     listed = {lit.this for u in freshness.find_all(exp.Unnest) for lit in u.find_all(exp.Literal)}
-    assert listed == set(schemas.TABLES)
+    assert listed == set(TABLES)
     (cost,) = _parse(SQL / "monitoring" / "cost_per_day.sql")
     assert any(t.name.upper().endswith("INFORMATION_SCHEMA.JOBS_BY_PROJECT") for t in cost.find_all(exp.Table))

@@ -41,7 +41,7 @@ def test_known_values_from_games_before_the_date():
     assert f["opponent_pace"] == pytest.approx(102.0)
     assert f["rest_advantage"] == 0  # both teams played yesterday
     assert f["q_points_line"] == "missing" and f["points_line"] is None and f["has_line"] is False
-    assert features.schema == schemas.ML_FEATURE_STORE
+    assert features.schema == schemas.schema("ml_feature_store")
 
 
 def test_future_rows_never_move_a_dates_features():
@@ -113,12 +113,12 @@ def test_rotation_follows_trades_and_line_players_join():
 
 def test_empty_inputs_give_typed_empty_tables():
     context, unplaced = build_upcoming_context(schemas.empty("raw_schedule"), pl.DataFrame(), pl.DataFrame(), pl.DataFrame())
-    assert context.schema == schemas.UPCOMING_PLAYER_GAME_CONTEXT and context.height == 0 and unplaced == 0
+    assert context.schema == schemas.schema("upcoming_player_game_context") and context.height == 0 and unplaced == 0
     out = build_feature_store(context, pl.DataFrame(), pl.DataFrame())
-    assert out.schema == schemas.ML_FEATURE_STORE and out.height == 0
+    assert out.schema == schemas.schema("ml_feature_store") and out.height == 0
 
 
 def test_every_feature_has_a_quality_flag_and_enough_features():
     assert len(schemas.FEATURE_COLUMNS) >= 25
     for name in schemas.FEATURE_COLUMNS:
-        assert f"q_{name}" in schemas.ML_FEATURE_STORE
+        assert f"q_{name}" in schemas.schema("ml_feature_store")

@@ -95,7 +95,7 @@ def test_changing_a_dates_box_scores_moves_later_features_only(tmp_path):
         runs[variant] = warehouse
 
     def at(name, warehouse, date):
-        return table(name, warehouse).filter(pl.col("game_date") == date).sort(list(schemas.KEYS[name]))
+        return table(name, warehouse).filter(pl.col("game_date") == date).sort(list(schemas.TABLES[name].keys))
 
     for name in ("ml_feature_store", "player_prop_predictions"):
         assert at(name, runs["real"], d).equals(at(name, runs["changed"], d)), f"{name} for D saw D's results"

@@ -7,9 +7,10 @@ import shutil
 from zoneinfo import ZoneInfo
 
 import dagster as dg
+import pytest
 
 from nba_platform import policies
-from nba_platform.definitions import build_defs
+from nba_platform.definitions import build_defs, defs
 from nba_platform.resources import local_resources
 
 from ..helpers import SHIPPED_DAGSTER_YAML
@@ -25,7 +26,7 @@ def _specs(tmp_path) -> dict[str, dg.AssetSpec]:
 
 def test_every_asset_has_its_deadline_pool_and_retry_policy(tmp_path):
     nodes = _specs(tmp_path)
-    assert set(nodes) == set(policies.FRESHNESS)
+    assert {dg.AssetKey(name) for name in nodes} == set(policies.FRESHNESS)
     predictions = nodes["player_prop_predictions"].freshness_policy
     assert (predictions.deadline_cron, predictions.timezone, predictions.lower_bound_delta) == (
         "0 7 * * *", "America/New_York", dt.timedelta(hours=7)
@@ -50,13 +51,32 @@ def test_every_asset_has_its_deadline_pool_and_retry_policy(tmp_path):
     }
 
 
+def test_policies_name_exactly_the_assets_of_the_definitions():
+    assets = {node.key for node in defs.resolve_asset_graph().asset_nodes}
+    assert assets - set(policies.FRESHNESS) == set(), "assets without a freshness policy"
+    assert set(policies.FRESHNESS) - assets == set(), "freshness policies of assets that do not exist"
+    assert assets - set(policies.AUTOMATION) == set(), "assets without an automation entry (None for none)"
+    assert set(policies.AUTOMATION) - assets == set(), "automation entries of assets that do not exist"
+    # "No condition" is a decision, written down as None: only the raw assets (the landing sensor runs them).
+    unconditioned = {key.to_user_string() for key, condition in policies.AUTOMATION.items() if condition is None}
+    assert unconditioned == {"raw_schedule", "raw_player_boxscores", "raw_team_boxscores", "raw_prop_lines"}
+
+
+def test_an_asset_missing_from_the_policies_is_an_error():
+    with pytest.raises(policies.MissingPolicyError, match="raw_schedul has no entry in policies.FRESHNESS or AUTOMATION"):
+        policies.with_policies(dg.AssetSpec("raw_schedul"))
+    spec = policies.with_policies(dg.AssetSpec("raw_schedule"))
+    assert spec.automation_condition is None and spec.freshness_policy is not None
+
+
 def test_bigquery_environment_uses_its_own_pool(monkeypatch):
     monkeypatch.setenv("NBA_PLATFORM_ENV", "prod")
     assert policies.warehouse_pool() == "bigquery_writer"
 
 
 def test_alerts_are_game_aware():
-    lines, boxscores = policies.FRESHNESS["raw_prop_lines"], policies.FRESHNESS["raw_player_boxscores"]
+    lines = policies.FRESHNESS[dg.AssetKey("raw_prop_lines")]
+    boxscores = policies.FRESHNESS[dg.AssetKey("raw_player_boxscores")]
     game_days = {dt.date(2025, 11, 5)}.__contains__
     noon = dt.datetime(2025, 11, 5, 12, tzinfo=ET)
     assert lines.alert_active(noon, game_days)

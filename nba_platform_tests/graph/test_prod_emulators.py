@@ -170,16 +170,16 @@ def _read(client: bigquery.Client, table: str, prefix: str = "") -> pl.DataFrame
 def test_bq_init_creates_every_dataset_and_partitioned_table_and_is_idempotent(bq):
     first = init_warehouse(bq, PROJECT, "US", LIMITS, "init_")
     assert first.datasets == [f"init_{d}" for d in ("raw", "analytics", "precompute", "predictions", "monitoring")]
-    assert len(first.tables) == len(ddl.ALL_TABLES) == 12 and first.added_columns == []
+    assert len(first.tables) == len(schemas.ALL_TABLES) == 12 and first.added_columns == []
     for table_id in first.tables:
         table = bq.get_table(table_id)
         name = table_id.rsplit(".", 1)[1]
         assert table.time_partitioning.field == "game_date"
         assert [(f.name, f.field_type) for f in table.schema][:1] == [("game_date", "DATE")]
-        assert len(table.schema) == len(ddl.ALL_TABLES[name])
+        assert len(table.schema) == len(schemas.schema(name))
         resource = table.to_api_repr()  # the emulator reports the flag inside timePartitioning (the legacy place)
         required = resource.get("requirePartitionFilter") or resource["timePartitioning"].get("requirePartitionFilter")
-        assert bool(required) == (name not in ddl.OPEN_TO_FULL_SCANS), name
+        assert bool(required) == (not schemas.ALL_TABLES[name].open_to_full_scans), name
     run_query(bq, f"INSERT INTO `{PROJECT}.init_predictions.system_daily_performance` (game_date, system_id) "
                   "VALUES (DATE '2025-01-01', 'kept')", LIMITS)
     again = init_warehouse(bq, PROJECT, "US", LIMITS, "init_")
@@ -193,10 +193,10 @@ def test_bq_init_adds_columns_the_schemas_gained(bq):
                   "PARTITION BY game_date", LIMITS)
     report = init_warehouse(bq, PROJECT, "US", LIMITS, "old_")
     added = [c.rsplit(".", 1)[1] for c in report.added_columns if ".old_raw.raw_schedule." in c]
-    assert added == schemas.RAW_SCHEDULE.names()[2:]
+    assert added == schemas.schema("raw_schedule").names()[2:]
     # The columns exist for queries. (The emulator applies ALTER TABLE to its storage but not to the table
     # metadata that get_table returns, so the schema is checked through a query here.)
-    columns = ", ".join(schemas.RAW_SCHEDULE.names())
+    columns = ", ".join(schemas.schema("raw_schedule").names())
     run_query(bq, f"SELECT {columns} FROM `{PROJECT}.old_raw.raw_schedule` WHERE game_date >= DATE '2025-01-01'",
               LIMITS)
 
@@ -219,7 +219,7 @@ def _schedule_rows(day: dt.date, ids: list[str]) -> pl.DataFrame:
             "is_neutral": [None] + [False] * (n - 1),
             "season": ["2024-25"] * n,
         }
-    ).pipe(lambda f: f.with_columns([pl.lit(None).cast(t).alias(c) for c, t in schemas.RAW_SCHEDULE.items()
+    ).pipe(lambda f: f.with_columns([pl.lit(None).cast(t).alias(c) for c, t in schemas.schema("raw_schedule").items()
                                      if c not in f.columns])).pipe(schemas.conform, "raw_schedule")
 
 
@@ -263,7 +263,7 @@ def test_partition_writes_replace_rows_and_read_back_with_the_schema_dtypes(io_s
     stored = _read(bq, "raw_schedule", io_settings.dataset_prefix).sort("game_date", "game_id")
     assert stored.select("game_date", "game_id").rows() == [(D1, "a"), (D1, "x"), (D1, "y"), (D2, "c")]
     read = frames["read"]
-    assert read.schema == schemas.RAW_SCHEDULE  # DATE stays a date, Int8/Int32 come back narrow, UTC timestamps
+    assert read.schema == schemas.schema("raw_schedule")  # DATE stays a date, Int8/Int32 come back narrow, UTC timestamps
     assert read.equals(frames[D1.isoformat()].sort("game_id"))
     assert read["tip_time_utc"][0] == dt.datetime(2025, 1, 10, 23, 30, tzinfo=dt.UTC)
     log = _read(bq, "materialization_log", io_settings.dataset_prefix)
@@ -277,7 +277,7 @@ def test_an_off_day_loads_nothing_and_reads_back_as_the_typed_empty_table(io_set
     jobs, _ = emulators.take()
     loads = [j["resource"]["configuration"]["load"]["destinationTable"]["tableId"] for j in jobs if j["method"] != "query"]
     assert loads == ["materialization_log"]  # no load of an empty frame; the table exists from the DDL
-    assert frames["read"].schema == schemas.RAW_SCHEDULE and frames["read"].height == 0
+    assert frames["read"].schema == schemas.schema("raw_schedule") and frames["read"].height == 0
     log = _read(bq, "materialization_log", io_settings.dataset_prefix)
     assert log.select("game_date", "table_name", "row_count").rows() == [(D1, "raw_schedule", 0)]
 
@@ -334,7 +334,7 @@ def graph_runs(emulators, tmp_path_factory):
 
 
 def _by_key(frame: pl.DataFrame, table: str) -> pl.DataFrame:
-    return frame.sort(list(schemas.KEYS[table]))
+    return frame.sort(list(schemas.TABLES[table].keys))
 
 
 def test_prod_graph_writes_the_same_rows_as_the_duckdb_graph(graph_runs):
@@ -342,7 +342,7 @@ def test_prod_graph_writes_the_same_rows_as_the_duckdb_graph(graph_runs):
     for table in schemas.TABLES:
         local = _by_key(read_table(table, str(graph_runs["warehouse"])).pipe(schemas.conform, table), table)
         prod = _by_key(_read(graph_runs["client"], table), table)
-        assert prod.schema == local.schema == schemas.TABLES[table], table
+        assert prod.schema == local.schema == schemas.schema(table), table
         assert prod.equals(local), table
         counts[table] = prod.height
     assert all(counts[t] > 0 for t in counts), counts

@@ -23,7 +23,7 @@ T_FIXTURE = FIXTURES / "nba_stats" / "leaguegamelog_T_2025-26_regular_to_2025-11
 
 def test_player_leaguegamelog_real_capture_values():
     df = parse_leaguegamelog(P_FIXTURE.read_bytes(), "p.json", "P")
-    assert df.schema == schemas.RAW_PLAYER_BOXSCORES
+    assert df.schema == schemas.schema("raw_player_boxscores")
     assert df.height == 157
     assert df["game_date"].unique().to_list() == [dt.date(2025, 3, 15)]
     curry = df.filter(pl.col("player_id") == 201939).row(0, named=True)
@@ -35,7 +35,7 @@ def test_player_leaguegamelog_real_capture_values():
 
 def test_team_leaguegamelog_real_capture_values():
     df = parse_leaguegamelog(T_FIXTURE.read_bytes(), "t.json", "T")
-    assert df.schema == schemas.RAW_TEAM_BOXSCORES
+    assert df.schema == schemas.schema("raw_team_boxscores")
     assert df.height == 264 and df["game_id"].n_unique() == 132
     gsw = df.filter((pl.col("game_id") == "0022500002") & (pl.col("team_abbreviation") == "GSW")).row(0, named=True)
     assert (gsw["pts"], gsw["min"], gsw["wl"], gsw["matchup"]) == (119, 240.0, "W", "GSW @ LAL")

@@ -70,7 +70,7 @@ def test_reads_during_a_backfill_never_see_partial_data_and_the_run_loses_nothin
     print(f"reads {reads}, bare read-only opens refused {refused}")  # noqa: T201
     # Nothing lost or changed by the readers: the tables equal the reference run's rows of those dates.
     for name in schemas.TABLES:
-        keys = list(schemas.KEYS[name])
+        keys = list(schemas.TABLES[name].keys)
         written = table(name, warehouse).sort(keys)
         assert written.equals(table(name, reference.warehouse).filter(pl.col("game_date") <= CUT).sort(keys)), name
     assert dict(read_table("player_game_summary", str(warehouse)).group_by("game_date").len().iter_rows()) == expected

@@ -106,15 +106,15 @@ def _rows_in(payload: Any) -> int | None:
 # Each parser, the real response it reads, the table it feeds (None: no raw table) and its schema.
 PARSERS: dict[str, tuple[Callable[[bytes], Any], dict, str | None, pl.Schema]] = {
     "leaguegamelog_P": (lambda b: read_leaguegamelog(b, "nba_stats/player_boxscores/2025-03-15/leaguegamelog.json", "P"),
-                        P_LOG, "raw_player_boxscores", schemas.RAW_PLAYER_BOXSCORES),
+                        P_LOG, "raw_player_boxscores", schemas.schema("raw_player_boxscores")),
     "leaguegamelog_T": (lambda b: read_leaguegamelog(b, "nba_stats/team_boxscores/2025-03-15/leaguegamelog.json", "T"),
-                        T_LOG, "raw_team_boxscores", schemas.RAW_TEAM_BOXSCORES),
+                        T_LOG, "raw_team_boxscores", schemas.schema("raw_team_boxscores")),
     "schedule": (lambda b: read_schedule(b, "nba_cdn/schedule/2025-26/scheduleLeagueV2.json"),
-                 SCHEDULE, "raw_schedule", schemas.RAW_SCHEDULE),
+                 SCHEDULE, "raw_schedule", schemas.schema("raw_schedule")),
     "playbyplay": (lambda b: parse_playbyplay(b, "nba_cdn/playbyplay/2024-12-31/playbyplay_0022400500.json"),
                    PBP, None, PLAYBYPLAY_SCHEMA),
     "event_odds": (lambda b: read_event_odds(b, "odds_api/player_points/2025-03-15/e/20250315T170000Z.json", DAY, SNAP),
-                   ODDS, "raw_prop_lines", schemas.RAW_PROP_LINES),
+                   ODDS, "raw_prop_lines", schemas.schema("raw_prop_lines")),
     "events": (lambda b: parse_events(b, "odds_api/events/2025-03-15/20250315T170000Z.json"), EVENTS, None, EVENTS_SCHEMA),
 }
 
@@ -174,9 +174,9 @@ def _check(name: str, data: bytes) -> None:
         checked = validate(frame, table)
         good = checked.frame
         assert good.height + checked.rejected.height >= frame.height  # duplicates keep their first copy
-        assert good.filter(pl.struct(list(schemas.KEYS[table])).is_duplicated()).height == 0
+        assert good.filter(pl.struct(list(schemas.TABLES[table].keys)).is_duplicated()).height == 0
         assert not out_of_range(good, table)
-        for column in schemas.KEYS[table]:
+        for column in schemas.TABLES[table].keys:
             assert good[column].null_count() == 0
 
 
@@ -233,7 +233,7 @@ def _build(schedule: pl.DataFrame, players: pl.DataFrame, teams: pl.DataFrame) -
 def test_features_hold_their_invariants_and_never_see_the_target_date(league):
     schedule, players, teams = league
     features = _build(schedule, players, teams)
-    assert features.schema == schemas.ML_FEATURE_STORE
+    assert features.schema == schemas.schema("ml_feature_store")
     assert set(features["game_date"]) <= set(schedule["game_date"])
     assert features.select(pl.struct("game_id", "player_id").is_unique().all()).item()
     for column in ("games_played_season", "games_in_last_7_days", "minutes_in_last_7_days", "points_avg_last_5",

@@ -5,7 +5,7 @@ handler and the SQL client are ours, because what ships does not keep BigQuery's
 
 * dagster-polars' `PolarsBigQueryTypeHandler` loads through pandas, which turns DATE into datetime
   (DESIGN section 4). Here frames are loaded as Parquet (DATE stays DATE, TIMESTAMP stays UTC) and every
-  column is read back with the dtype of `schemas.TABLES`.
+  column is read back with the dtype the table registry declares.
 * dagster-gcp's client compares the partition column with a timestamp *string*
   (`game_date >= '2025-11-22 00:00:00'`), which BigQuery refuses on a DATE column; its workaround
   (`partition_expr: "TIMESTAMP(game_date)"`, dagster#13147) wraps the partition column in a function.
@@ -43,9 +43,9 @@ from google.api_core.exceptions import NotFound
 from google.cloud import bigquery
 from pydantic import Field
 
-from nba_platform import tables as schemas
 from nba_platform.core.settings import Settings
 from nba_platform.core.warehouse import ddl
+from nba_platform.tables import ALL_TABLES, DATASETS
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 LOG_TABLE = "materialization_log"
@@ -195,22 +195,23 @@ class BigQueryWarehouseClient(DbClient):
         columns = ", ".join(table_slice.columns) if table_slice.columns else "*"
         where = partition_filter(table_slice) or "FALSE"
         order = ""
-        if table_slice.table in schemas.KEYS:  # deterministic reads: the same rows in the same order every time
-            keys = [table_slice.partition_dimensions[0].partition_expr, *schemas.KEYS[table_slice.table]]
+        spec = ALL_TABLES.get(table_slice.table)
+        if spec is not None and spec.keys:  # deterministic reads: the same rows in the same order every time
+            keys = [table_slice.partition_dimensions[0].partition_expr, *spec.keys]
             if not table_slice.columns or set(keys) <= set(table_slice.columns):
                 order = " ORDER BY " + ", ".join(dict.fromkeys(keys))
         return f"SELECT {columns} FROM `{self.table_id(table_slice)}` WHERE {where}{order}"
 
 
 def _declared_schema(table: str, columns: Sequence[str] | None = None) -> pl.Schema | None:
-    schema = ddl.ALL_TABLES.get(table)
-    if schema is None:
+    spec = ALL_TABLES.get(table)
+    if spec is None:
         return None
-    return pl.Schema({c: schema[c] for c in (columns or schema.names())})
+    return pl.Schema({c: spec.schema[c] for c in (columns or spec.schema.names())})
 
 
 class PolarsBigQueryTypeHandler(DbTypeHandler[pl.DataFrame]):
-    """Polars frames <-> BigQuery tables: Parquet loads in, Arrow reads out, dtypes from `schemas`."""
+    """Polars frames <-> BigQuery tables: Parquet loads in, Arrow reads out, dtypes from the table registry."""
 
     def __init__(self, warehouse: BigQueryWarehouseClient):
         self.warehouse = warehouse
@@ -279,9 +280,9 @@ class PolarsBigQueryTypeHandler(DbTypeHandler[pl.DataFrame]):
                 "run_id": [context.run_id] * len(dates),
                 "written_at": [now] * len(dates),
             },
-            schema=schemas.MATERIALIZATION_LOG,
+            schema=ALL_TABLES[LOG_TABLE].schema,
         )
-        log_id = f"{self.warehouse.project}.{self.warehouse.dataset_prefix}{ddl.DATASET_OF[LOG_TABLE]}.{LOG_TABLE}"
+        log_id = f"{self.warehouse.project}.{self.warehouse.dataset_prefix}{ALL_TABLES[LOG_TABLE].dataset}.{LOG_TABLE}"
         load_frame(connection, log, log_id, self.warehouse.limits)
 
 
@@ -335,17 +336,17 @@ def init_warehouse(client: bigquery.Client, project: str, location: str, limits:
     An existing table keeps its rows; columns the schemas gained since are added (nullable, additive).
     A column whose type changed is an error: that needs a migration, not a setup step."""
     datasets = []
-    for name in ddl.DATASETS:
+    for name in DATASETS:
         dataset = bigquery.Dataset(f"{project}.{dataset_prefix}{name}")
         dataset.location = location
         client.create_dataset(dataset, exists_ok=True, timeout=limits.timeout_s)
         datasets.append(dataset.dataset_id)
     tables, added = [], []
-    for table, schema in ddl.ALL_TABLES.items():
+    for table, spec in ALL_TABLES.items():
         table_id = ddl.table_id(table, project, dataset_prefix)
         run_query(client, ddl.table_ddl(table, project, dataset_prefix), limits)
         existing = {f.name: f.field_type for f in client.get_table(table_id, timeout=limits.timeout_s).schema}
-        for name, dtype in schema.items():
+        for name, dtype in spec.schema.items():
             want = ddl.bigquery_type(dtype)
             if name not in existing:
                 run_query(client, f"ALTER TABLE `{table_id}` ADD COLUMN IF NOT EXISTS {name} {want}", limits)

@@ -8,7 +8,7 @@ import polars as pl
 import tenacity
 
 from nba_platform.core.settings import default_warehouse_path
-from nba_platform.tables import TABLE_SCHEMAS
+from nba_platform.tables import TABLES
 
 # DuckDB lets one process write a file, or several read it, never both at once: while a run is storing
 # a table (a few hundred ms per step) a reader's open fails with "Could not set lock on file". Readers
@@ -38,5 +38,5 @@ def read_table(table: str, warehouse_path: str | None = None, where: str = "") -
     """Read a warehouse table (read-only connection: never hold the writer's lock; waits while a run writes)."""
     path = warehouse_path or default_warehouse_path()
     with connect_read_only(path) as conn:
-        sql = f"select * from {TABLE_SCHEMAS[table]}.{table} {where}"
+        sql = f"select * from {TABLES[table].dataset}.{table} {where}"
         return pl.from_arrow(conn.execute(sql).to_arrow_table())

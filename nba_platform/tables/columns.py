@@ -1,0 +1,189 @@
+"""The column vocabulary: what a column name means, wherever it occurs.
+
+A name means the same in every table that has it (the BigQuery DDL, the Dagster column schemas and the
+data dictionary all show this text). The feature vector is declared here too: its names are described
+wherever they occur (the context table carries some of them).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+# Every timestamp is UTC, microseconds (`*_utc` columns).
+UTC_TS = pl.Datetime("us", "UTC")
+
+# The feature vector (feature_version v2). Each feature also gets a `q_<name>` quality flag column:
+# computed | fallback | default | missing (features/store.py has every definition).
+FEATURE_COLUMNS: dict[str, pl.DataType] = {
+    "points_avg_last_5": pl.Float64,
+    "points_avg_last_10": pl.Float64,
+    "points_avg_season": pl.Float64,
+    "points_std_last_10": pl.Float64,
+    "points_ewma": pl.Float64,
+    "recent_trend": pl.Float64,
+    "minutes_avg_last_5": pl.Float64,
+    "minutes_avg_last_10": pl.Float64,
+    "minutes_avg_season": pl.Float64,
+    "minutes_change": pl.Float64,
+    "points_per_minute_last_10": pl.Float64,
+    "points_per_minute_season": pl.Float64,
+    "expected_points_by_minutes": pl.Float64,
+    "usage_avg_last_10": pl.Float64,
+    "usage_trend": pl.Float64,
+    "true_shooting_last_10": pl.Float64,
+    "free_throw_share": pl.Float64,
+    "games_played_season": pl.Int32,
+    "games_in_last_7_days": pl.Int32,
+    "minutes_in_last_7_days": pl.Float64,
+    "days_rest": pl.Int32,
+    "back_to_back": pl.Boolean,
+    "fatigue_score": pl.Float64,
+    "rest_advantage": pl.Int32,
+    "is_home": pl.Boolean,
+    "is_playoff": pl.Boolean,
+    "opponent_def_rating": pl.Float64,
+    "opponent_pace": pl.Float64,
+    "team_pace": pl.Float64,
+    "team_off_rating": pl.Float64,
+    "pace_differential": pl.Float64,
+    "team_win_pct": pl.Float64,
+    "points_line": pl.Float64,
+    "line_movement": pl.Float64,
+    "has_line": pl.Boolean,
+}
+
+DESCRIPTIONS: dict[str, str] = {
+    "game_date": "ET calendar date of the game (partition column)",
+    "game_id": "NBA game id",
+    "season": "season, e.g. 2025-26",
+    "season_type": "Preseason, Regular Season, Playoffs, PlayIn, NBA Cup, All-Star",
+    "game_status": "1 scheduled, 2 live, 3 final",
+    "tip_time_utc": "scheduled tip-off (UTC)",
+    "player_id": "NBA player id",
+    "player_name": "player name as the source spells it",
+    "player_lookup": "name key shared by box scores and books (accents folded, suffixes dropped)",
+    "team_id": "NBA team id",
+    "team_abbr": "team tricode",
+    "team_abbreviation": "team tricode (source column name)",
+    "opponent_team_abbr": "opponent tricode",
+    "is_home": "the player's or team's side is the home team",
+    "min": "minutes played (source)",
+    "minutes": "minutes played",
+    "pts": "points (source)",
+    "points": "points scored",
+    "source_file": "landing-zone path the row was parsed from",
+    "snapshot_utc": "when the odds snapshot was taken (UTC)",
+    "event_id": "The Odds API event id",
+    "commence_time_utc": "event start per The Odds API (UTC)",
+    "bookmaker": "sportsbook key",
+    "line": "points line (over/under threshold)",
+    "over_price": "American odds of the over",
+    "under_price": "American odds of the under",
+    "points_line": "consensus pre-tip points line (median of the books' latest main lines, transforms/lines.py)",
+    "line_books": "books in the consensus line",
+    "line_snapshot_utc": "latest pre-tip snapshot used for the line (UTC)",
+    "possessions": "mean of both teams' FGA - OREB + TOV + 0.44 FTA",
+    "pace": "possessions per 48 minutes",
+    "offensive_rating": "points scored per 100 possessions",
+    "defensive_rating": "points allowed per 100 possessions",
+    "usage_rate": "share of team possessions used while on the floor (percent)",
+    "true_shooting_pct": "PTS / (2 (FGA + 0.44 FTA))",
+    "effective_fg_pct": "(FGM + 0.5 FG3M) / FGA",
+    "rebuilt_from_players": "team row rebuilt from player rows (the team log lacked it)",
+    "over_under_result": "OVER, UNDER or PUSH against points_line",
+    "in_rotation": "played for the team in one of its last 5 games",
+    "has_line": "a pre-tip points line exists for the player and game",
+    "days_rest": "days since the player's previous game",
+    "back_to_back": "played the day before",
+    "feature_version": "version of the feature definitions",
+    "quality_score": "mean of 1 (computed), 0.5 (fallback/default), 0 (missing) over the feature flags",
+    "missing_feature_count": "features flagged missing",
+    "system_id": "prediction system",
+    "predicted_points": "predicted points",
+    "predicted_std": "standard deviation of the predictive distribution",
+    "p_over": "calibrated probability of going over the line",
+    "edge": "predicted points minus the line",
+    "recommendation": "OVER, UNDER, PASS or NO_LINE",
+    "confidence": "confidence on the common 0-1 scale",
+    "model_version": "model bundle that produced the prediction",
+    "actual_points": "points scored (null until graded, or DNP)",
+    "absolute_error": "|predicted - actual|",
+    "line_result": "OVER, UNDER or PUSH of the actual points against the line",
+    "outcome": "HIT, MISS, PUSH, VOID (did not play), PENDING, NO_BET",
+    "profit_units": "profit at the real price, 1 unit staked per pick",
+    "mae": "mean absolute error over graded predictions",
+    "bias": "mean of predicted minus actual",
+    "hit_rate": "hits / (hits + misses)",
+    "roi": "profit_units / picks",
+    "brier": "Brier score of p_over on lined, graded rows",
+    "season_id": "season id (source)",
+    "team_name": "team name (source)",
+    "matchup": "e.g. 'BOS vs. NYK' (home) or 'BOS @ NYK' (away)",
+    "wl": "W or L",
+    "fantasy_pts": "fantasy points (source)",
+    "game_status_text": "status as the schedule shows it",
+    "home_team_id": "home team id",
+    "home_team_abbr": "home team tricode",
+    "home_team_name": "home team nickname",
+    "away_team_id": "away team id",
+    "away_team_abbr": "away team tricode",
+    "away_team_name": "away team nickname",
+    "home_score": "home points (final games)",
+    "away_score": "away points (final games)",
+    "is_neutral": "neutral-site game",
+    "home_team": "home team as The Odds API names it",
+    "away_team": "away team as The Odds API names it",
+    "market_last_update_utc": "when the book last updated the market (UTC)",
+    "opponent_team_id": "opponent team id",
+    "opponent_points": "points allowed",
+    "won": "won the game",
+    "margin": "points minus opponent points",
+    "starter": "started the game (null: the source does not say)",
+    "games_last_7_days": "games played in the 7 days before",
+    "minutes_last_7_days": "minutes played in the 7 days before",
+    "games_last_14_days": "games played in the 14 days before",
+    "minutes_last_14_days": "minutes played in the 14 days before",
+    "team_days_rest": "days since the team's previous game",
+    "opponent_days_rest": "days since the opponent's previous game",
+    "league_pace": "league pace over the last 30 days",
+    "league_def_rating": "league defensive rating over the last 30 days",
+    "points_line_open": "consensus of each book's first pre-tip line",
+    "predictions": "predictions made",
+    "graded": "predictions graded",
+    "picks": "OVER/UNDER picks",
+    "hits": "picks that won",
+    "misses": "picks that lost",
+    "pushes": "picks pushed",
+    "voids": "picks voided (did not play)",
+    "brier_rows": "rows in the Brier score",
+    "dataset_name": "dataset of the written table",
+    "table_name": "written table",
+    "row_count": "rows written for the date",
+    "run_id": "Dagster run id",
+    "written_at": "when the rows were loaded (UTC)",
+}
+
+
+# Box-score counts and rates, as stats.nba.com names them.
+_BOX = {
+    "fgm": "field goals made", "fga": "field goals attempted", "fg_pct": "field goal percentage",
+    "fg3m": "three-pointers made", "fg3a": "three-pointers attempted", "fg3_pct": "three-point percentage",
+    "ftm": "free throws made", "fta": "free throws attempted", "ft_pct": "free throw percentage",
+    "oreb": "offensive rebounds", "dreb": "defensive rebounds", "reb": "rebounds", "ast": "assists",
+    "stl": "steals", "blk": "blocks", "tov": "turnovers", "pf": "personal fouls", "plus_minus": "plus-minus",
+}
+
+
+def describe(name: str) -> str:
+    """What a column name means; a name the vocabulary does not know is an error (every column of every
+    table is described)."""
+    if name in DESCRIPTIONS:
+        return DESCRIPTIONS[name]
+    if name in _BOX:
+        return _BOX[name]
+    # Feature names keep the vocabulary's text above where they have one (days_rest, is_home, ...).
+    if name.startswith("q_") and name[2:] in FEATURE_COLUMNS:
+        return f"quality flag of {name[2:]}: computed, fallback, default or missing"
+    if name in FEATURE_COLUMNS:
+        return "feature from games strictly before game_date (docs/data_dictionary.md)"
+    raise KeyError(f"column {name!r} has no description: add it to nba_platform/tables/columns.py")
