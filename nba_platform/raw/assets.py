@@ -1,7 +1,7 @@
 """Phase 2: raw tables parsed from the landing zone, one `game_date` partition per ET date.
 
 A file that cannot be read is quarantined with its reason and reported; the other files of the run
-still land. Rows that fail the row rules (`sources/validation.py`: a value of the wrong type, negative
+still land. Rows that fail the row rules (`raw/validation.py`: a value of the wrong type, negative
 minutes, a player on two teams, a row dated on another day, a line without prices, duplicates, ...)
 are written with their reasons to ``_quarantine/<file>.rejected_rows.json``, counted in the metadata
 and in the non-blocking ``rows_valid`` check; the file's other rows land.

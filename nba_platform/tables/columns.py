@@ -79,7 +79,7 @@ DESCRIPTIONS: dict[str, str] = {
     "line": "points line (over/under threshold)",
     "over_price": "American odds of the over",
     "under_price": "American odds of the under",
-    "points_line": "consensus pre-tip points line (median of the books' latest main lines, transforms/lines.py)",
+    "points_line": "consensus pre-tip points line (median of the books' latest main lines, analytics/lines.py)",
     "line_books": "books in the consensus line",
     "line_snapshot_utc": "latest pre-tip snapshot used for the line (UTC)",
     "possessions": "mean of both teams' FGA - OREB + TOV + 0.44 FTA",

@@ -41,7 +41,7 @@ CREATE TABLE IF NOT EXISTS `precompute.ml_feature_store` (
   team_off_rating FLOAT64 OPTIONS (description = "feature from games strictly before game_date (docs/data_dictionary.md)"),
   pace_differential FLOAT64 OPTIONS (description = "feature from games strictly before game_date (docs/data_dictionary.md)"),
   team_win_pct FLOAT64 OPTIONS (description = "feature from games strictly before game_date (docs/data_dictionary.md)"),
-  points_line FLOAT64 OPTIONS (description = "consensus pre-tip points line (median of the books' latest main lines, transforms/lines.py)"),
+  points_line FLOAT64 OPTIONS (description = "consensus pre-tip points line (median of the books' latest main lines, analytics/lines.py)"),
   line_movement FLOAT64 OPTIONS (description = "feature from games strictly before game_date (docs/data_dictionary.md)"),
   has_line BOOL OPTIONS (description = "a pre-tip points line exists for the player and game"),
   q_points_avg_last_5 STRING OPTIONS (description = "quality flag of points_avg_last_5: computed, fallback, default or missing"),

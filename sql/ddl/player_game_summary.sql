@@ -33,7 +33,7 @@ CREATE TABLE IF NOT EXISTS `analytics.player_game_summary` (
   usage_rate FLOAT64 OPTIONS (description = "share of team possessions used while on the floor (percent)"),
   starter BOOL OPTIONS (description = "started the game (null: the source does not say)"),
   won BOOL OPTIONS (description = "won the game"),
-  points_line FLOAT64 OPTIONS (description = "consensus pre-tip points line (median of the books' latest main lines, transforms/lines.py)"),
+  points_line FLOAT64 OPTIONS (description = "consensus pre-tip points line (median of the books' latest main lines, analytics/lines.py)"),
   over_under_result STRING OPTIONS (description = "OVER, UNDER or PUSH against points_line")
 )
 PARTITION BY game_date

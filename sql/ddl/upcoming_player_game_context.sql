@@ -30,7 +30,7 @@ CREATE TABLE IF NOT EXISTS `analytics.upcoming_player_game_context` (
   opponent_pace FLOAT64 OPTIONS (description = "feature from games strictly before game_date (docs/data_dictionary.md)"),
   league_pace FLOAT64 OPTIONS (description = "league pace over the last 30 days"),
   league_def_rating FLOAT64 OPTIONS (description = "league defensive rating over the last 30 days"),
-  points_line FLOAT64 OPTIONS (description = "consensus pre-tip points line (median of the books' latest main lines, transforms/lines.py)"),
+  points_line FLOAT64 OPTIONS (description = "consensus pre-tip points line (median of the books' latest main lines, analytics/lines.py)"),
   points_line_open FLOAT64 OPTIONS (description = "consensus of each book's first pre-tip line"),
   line_movement FLOAT64 OPTIONS (description = "feature from games strictly before game_date (docs/data_dictionary.md)"),
   over_price INT64 OPTIONS (description = "American odds of the over"),

@@ -1,6 +1,6 @@
 -- Pipeline timing per game date: when each phase's partition of a date was last written, and how long
 -- the chain took. Source: monitoring.materialization_log, one row per (table, game_date) that the
--- BigQuery IO manager appends after every write (nba_platform/bigquery_io.py).
+-- BigQuery IO manager appends after every write (nba_platform/core/warehouse/bigquery.py).
 -- Query parameters start_date, end_date (DATE, inclusive ET game dates). Filters on the partition column.
 --   bq query --use_legacy_sql=false --parameter=start_date:DATE:2025-11-01 \
 --     --parameter=end_date:DATE:2025-11-30 < sql/monitoring/pipeline_timing.sql
