@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from nba_platform.landing.zone import LocalLanding, classify, parse_snapshot_name
-from nba_platform.simulator.league import simulate
+from nba_platform.simulator import simulate
 
 from ..conftest import REAL_LANDING as REAL
 
