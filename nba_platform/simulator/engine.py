@@ -4,6 +4,9 @@ Per game a team's points total is drawn around ``sum(minutes * points per minute
 home * rest``; the total is split between the players by a Dirichlet-multinomial (gamma-Poisson given the total),
 so a player's variance grows with his mean while team totals keep a realistic spread. Points are then decomposed
 into free throws, threes and twos so that ``PTS = 2*(FGM-FG3M) + 3*FG3M + FTM`` holds exactly.
+Shots follow possessions: a game's pace is drawn (both teams share its possessions), each team's field-goal
+attempts are what those possessions leave after turnovers, free-throw trips and offensive rebounds, and its misses
+are split between the players by their expected shot volume (see ``_misses``).
 """
 
 from __future__ import annotations
@@ -21,7 +24,13 @@ _MIN_PLAYERS = 8
 _INJURY_RATE = 0.004  # chance a multi-game absence starts, per player-game
 _TEAM_PTS_SD = 8.5  # independent per-team noise of the points total
 _SCRIPT_SD = 3.5  # game-script shock, +for home / -for away
-_PACE_SD = 0.03
+# Game-to-game pace: a shock on both teams' pace, cut at 3 sd so no game runs away (real team-games by the
+# box-score estimate: mean ~101 possessions per 48 minutes, sd ~5, none outside ~85-118).
+_PACE_SD = 0.045
+_POSSESSIONS_PER_48 = 100.5  # league average by that estimate (FGA - OREB + TOV + 0.44 FTA)
+_VOLUME_SHAPE = 12.0  # gamma shape of a player's game-to-game shot volume (coefficient of variation ~0.3)
+_MIN_VOLUME = 0.05  # expected attempts of a cameo, so every player who plays can miss
+_MAX_TEAM_FG_PCT = 2 / 3  # a floor on a team's misses when its points outrun its possessions
 _DIRICHLET_ALPHA = 55.0  # concentration of the split of team points between players
 _OT_PROB_CLOSE = 0.28  # regulation margins of 1-3 points that go to overtime instead (ties always do)
 _DOUBLE_OT_PROB = 0.06
@@ -119,7 +128,8 @@ def play_games(
     raw = np.minimum(raw, 44.0)
     fit = fit_minutes(raw, plays, np.full(n_tg, 240.0), elasticity)
     rate = np.sum(fit * ppm, axis=1) / 240.0
-    pace_game = np.repeat(np.exp(rng.normal(0, _PACE_SD, n_games)), 2) * pace_pair
+    pace_game = np.repeat(np.exp(np.clip(rng.normal(0, _PACE_SD, n_games), -3 * _PACE_SD, 3 * _PACE_SD)), 2)
+    pace_game = pace_game * pace_pair
     script = np.repeat(rng.normal(0, _SCRIPT_SD, n_games), 2) * np.where(tg_home, 1.0, -1.0)
     expected = 240.0 * rate * matchup * pace_game
     points = np.maximum(np.rint(expected + script + rng.normal(0, _TEAM_PTS_SD, n_tg)), 70).astype(np.int64)
@@ -140,7 +150,8 @@ def play_games(
     gam = np.where(plays, rng.gamma(np.maximum(_DIRICHLET_ALPHA * share, 1e-6)), 0.0)
     probs = gam / gam.sum(axis=1, keepdims=True)
     pts = rng.multinomial(points, probs * (1 - 1e-12))
-    stats = _box_score(rng, a, p, minutes, pts, plays)
+    possessions = _POSSESSIONS_PER_48 * pace_game * total_min / 240.0  # each team's, shared by both
+    stats = _box_score(rng, a, p, minutes, pts, points[:, None] * share, plays, possessions)
     stats["PLUS_MINUS"] = _plus_minus(rng, minutes, plays, points, total_min)
     team_stats = {k: v.sum(axis=1) for k, v in stats.items() if k != "PLUS_MINUS"}
     team_stats["PLUS_MINUS"] = points - np.column_stack([points[1::2], points[0::2]]).ravel()
@@ -186,12 +197,17 @@ def _split_points(
 
 
 def _box_score(
-    rng: np.random.Generator, a: dict, p: np.ndarray, minutes: np.ndarray, pts: np.ndarray, plays: np.ndarray
+    rng: np.random.Generator,
+    a: dict,
+    p: np.ndarray,
+    minutes: np.ndarray,
+    pts: np.ndarray,
+    expected_pts: np.ndarray,
+    plays: np.ndarray,
+    possessions: np.ndarray,
 ) -> dict[str, np.ndarray]:
     ftm, fg3m, fg2m = _split_points(rng, a, p, pts)
-    # Attempts = makes + misses; the 0.6 / three-tendency / 0.1 terms give misses to players who made none.
-    fg2a = fg2m + rng.negative_binomial(fg2m + 0.6, a["p2"][p])
-    fg3a = fg3m + rng.negative_binomial(fg3m + 0.05 + 0.6 * a["three_p"][p], a["p3"][p])
+    # the 0.1 term gives misses to players who made none
     fta = ftm + rng.negative_binomial(ftm + 0.1, a["ftp"][p])
 
     def per_minute(key: str) -> np.ndarray:
@@ -200,9 +216,7 @@ def _box_score(
     out = {
         "MIN": minutes,
         "FGM": fg2m + fg3m,
-        "FGA": fg2a + fg3a,
         "FG3M": fg3m,
-        "FG3A": fg3a,
         "FTM": ftm,
         "FTA": fta,
         "OREB": per_minute("oreb"),
@@ -215,7 +229,47 @@ def _box_score(
         "PTS": pts,
     }
     out["REB"] = out["OREB"] + out["DREB"]
-    return {k: np.where(plays, v, 0).astype(np.int64) for k, v in out.items()}
+    out = {k: np.where(plays, v, 0).astype(np.int64) for k, v in out.items()}
+    # The team's field-goal attempts are what its possessions leave after turnovers, free-throw trips and
+    # offensive rebounds (the box-score possession estimate read backwards).
+    team = {k: out[k].sum(axis=1) for k in ("FGM", "FTA", "TOV", "OREB")}
+    fga = np.rint(possessions - team["TOV"] + team["OREB"] - 0.44 * team["FTA"]).astype(np.int64)
+    misses = np.maximum(fga - team["FGM"], np.ceil(team["FGM"] * (1 / _MAX_TEAM_FG_PCT - 1)).astype(np.int64))
+    miss2, miss3 = _misses(rng, a, p, expected_pts, fg2m, fg3m, plays, misses)
+    out["FG3A"] = out["FG3M"] + miss3
+    out["FGA"] = out["FGM"] + miss2 + miss3
+    return out
+
+
+def _misses(
+    rng: np.random.Generator,
+    a: dict,
+    p: np.ndarray,
+    expected_pts: np.ndarray,
+    fg2m: np.ndarray,
+    fg3m: np.ndarray,
+    plays: np.ndarray,
+    team_misses: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Missed twos and threes of each player, adding up to the team's misses.
+
+    A player's attempts of a kind are Poisson around a gamma-distributed volume whose mean is what his expected
+    points imply (expected makes / percentage). Given his makes M the volume is Gamma(shape + M, rate shape / mean
+    + p) and his misses are Poisson((1 - p) * volume): a hot night is mostly a better percentage, not more shots.
+    (Misses drawn from the makes alone, with no prior on volume, gave one player 60 shots and a team 150.) The
+    team's misses come from its possessions; Poisson counts given their sum are multinomial, so the drawn volumes
+    set each player's share of them."""
+    rest = expected_pts * (1 - a["ft_p"][p])
+    expected3 = rest / 3 * a["three_p"][p]
+    expected_makes = np.stack([(rest - 3 * expected3) / 2, expected3], axis=-1)
+    pct = np.stack([a["p2"][p], a["p3"][p]], axis=-1)
+    volume_mean = np.maximum(expected_makes / pct, _MIN_VOLUME)
+    makes = np.stack([fg2m, fg3m], axis=-1)
+    volume = rng.gamma(_VOLUME_SHAPE + makes, 1 / (_VOLUME_SHAPE / volume_mean + pct))
+    mean = np.where(plays[..., None], (1 - pct) * volume, 0.0).reshape(len(plays), -1)
+    probs = mean / mean.sum(axis=1, keepdims=True)
+    drawn = rng.multinomial(team_misses, probs * (1 - 1e-12)).reshape(makes.shape)
+    return drawn[..., 0], drawn[..., 1]
 
 
 def _plus_minus(

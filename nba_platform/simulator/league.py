@@ -61,9 +61,9 @@ def _draw_attributes(rng: np.random.Generator, roles: np.ndarray, star: np.ndarr
         "size": size,
         # binomial probabilities used by the points decomposition (see engine.split_points)
         "ft_p": np.clip(0.07 + 0.05 * usage + rng.normal(0, 0.025, n), 0.02, 0.25),
-        "three_p": np.clip(0.72 - 0.55 * size + rng.normal(0, 0.08, n), 0.02, 0.75),
+        "three_p": np.clip(0.72 - 0.55 * size + rng.normal(0, 0.08, n), 0.02, 0.65),
         "p2": np.clip(0.56 + 0.08 * size + rng.normal(0, 0.02, n), 0.48, 0.7),
-        "p3": np.clip(rng.normal(0.405, 0.025, n), 0.32, 0.48),
+        "p3": np.clip(rng.normal(0.42, 0.025, n), 0.335, 0.495),
         "ftp": np.clip(0.68 + 0.2 * (1 - size) + rng.normal(0, 0.05, n), 0.5, 0.93),
         "oreb": _BASE_RATE["oreb"] * (0.3 + 1.4 * size) * lognorm(0.15),
         "dreb": _BASE_RATE["dreb"] * (0.6 + 0.8 * size) * lognorm(0.12),
