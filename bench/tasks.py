@@ -43,7 +43,7 @@ def _date(value: str) -> dt.date:
 @task
 def simulate(a: dict) -> dict:
     """A simulated league in a landing folder (setup, untimed by the table)."""
-    from nba_platform.simulator.league import simulate as sim
+    from nba_platform.simulator import simulate as sim
 
     s = sim(
         a["out"], seed=a["seed"], seasons=a.get("seasons", 1), last_season=a.get("last_season", "2025-26"),

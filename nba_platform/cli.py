@@ -127,7 +127,7 @@ def _print_exports(game_date: dt.date, warehouse: str) -> None:
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
-    from nba_platform.simulator.league import simulate
+    from nba_platform.simulator import simulate
 
     began = time.perf_counter()
     summary = simulate(args.out, seed=args.seed, teams=args.teams, seasons=args.seasons)
@@ -158,7 +158,7 @@ def cmd_backfill(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from nba_platform.simulator.league import simulate
+    from nba_platform.simulator import simulate
 
     _quiet_dagster()
     home = platform_home()

@@ -23,7 +23,7 @@ from nba_platform.publishing.page import COLUMNS as page_columns
 from nba_platform.publishing.resource import PublisherResource
 from nba_platform.publishing.validation import validate_document
 from nba_platform.resources import local_resources
-from nba_platform.simulator.league import simulate
+from nba_platform.simulator import simulate
 
 from ..browser import headless_chromium, serve_folder
 from ..helpers import run_graph, table, table_hash

@@ -37,7 +37,7 @@ from nba_platform.core.warehouse.read import read_table
 from nba_platform.landing import zone as lz
 from nba_platform.resources import prod_resources
 from nba_platform.runner import materialize_range
-from nba_platform.simulator.league import simulate
+from nba_platform.simulator import simulate
 
 from ..emulators import bigquery_emulator, storage_emulator
 

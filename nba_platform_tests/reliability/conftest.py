@@ -21,7 +21,7 @@ import pytest
 from filelock import FileLock  # a dagster dependency
 
 from nba_platform import tables as schemas
-from nba_platform.simulator.league import simulate
+from nba_platform.simulator import simulate
 
 from ..helpers import ROOT, run_graph, table_hash
 

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from nba_platform.landing.zone import LocalLanding, classify, parse_snapshot_name
-from nba_platform.simulator.league import simulate
+from nba_platform.simulator import simulate
 
 from ..conftest import REAL_LANDING as REAL
 
@@ -438,7 +438,10 @@ def test_lines_are_plausible_and_the_in_game_snapshot_is_bait(full):
             continue
         for book in doc["bookmakers"]:
             outcomes = book["markets"][0]["outcomes"]
-            for over, under in zip(outcomes[::2], outcomes[1::2], strict=True):
+            pairs = list(zip(outcomes[::2], outcomes[1::2], strict=True))
+            if book["key"] == "bovada" and not is_live:
+                pairs = _main_lines(pairs)
+            for over, under in pairs:
                 name = over["description"]
                 nba_name = name if (date, name) in scored else _nba_name(name, date, scored)
                 if nba_name is None:
@@ -447,7 +450,7 @@ def test_lines_are_plausible_and_the_in_game_snapshot_is_bait(full):
                 pts = scored[(date, nba_name)]
                 if is_live:
                     live.append((over["point"], pts))
-                elif book["key"] != "bovada" or _is_main(over, under):
+                else:
                     pre.append((over["point"], pts))
                     prices += [over["price"], under["price"]]
                     margins.append(_implied(over["price"]) + _implied(under["price"]) - 1)
@@ -469,8 +472,15 @@ def _implied(price: int) -> float:
     return -price / (-price + 100) if price < 0 else 100 / (price + 100)
 
 
-def _is_main(over: dict, under: dict) -> bool:
-    return abs(_implied(over["price"]) - _implied(under["price"])) < 0.08
+def _main_lines(pairs: list[tuple[dict, dict]]) -> list[tuple[dict, dict]]:
+    """Bovada lists a ladder per player: its main line is the most evenly priced one."""
+    best: dict[str, tuple[float, tuple[dict, dict]]] = {}
+    for over, under in pairs:
+        imbalance = abs(_implied(over["price"]) - _implied(under["price"]))
+        name = over["description"]
+        if name not in best or imbalance < best[name][0]:
+            best[name] = (imbalance, (over, under))
+    return [pair for _, pair in best.values()]
 
 
 def _nba_name(odds_name: str, date: str, scored: dict) -> str | None:
