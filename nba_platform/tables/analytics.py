@@ -19,8 +19,8 @@ TEAM_GAME_SUMMARY = Table(
     ),
     keys=("game_id", "team_id"),
     required=("game_date", "points"),
-    # Pace: NBA games run 85-125; a shootout can pass 140 (the simulator's season of `runbook.md` has one
-    # at 140.04, which stopped a whole backfill); a unit error (minutes x5 or /5) is far beyond 160.
+    # Pace: real games run ~85-120 (2024-25: 85.8-117.7); a unit error (minutes x5 or /5) lands near 20 or
+    # 500. Wide on purpose: a real outlier night must not stop a backfill, a broken unit must.
     ranges={"pace": (50, 160), "offensive_rating": (40, 200), "defensive_rating": (40, 200)},
     clustering=("team_abbr",),
     columns=columns(
