@@ -225,6 +225,7 @@ def _run(argv: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
     return subprocess.run(argv, cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, timeout=180)
 
 
+@pytest.mark.slow  # `dagster definitions validate` in a subprocess: ~12 s each
 @pytest.mark.parametrize("setting", ["local", "prod"])
 def test_dagster_definitions_validate_in_both_settings(setting, tmp_path):
     env = {"NBA_PLATFORM_HOME": str(tmp_path / "home"), "DAGSTER_HOME": str(tmp_path)}

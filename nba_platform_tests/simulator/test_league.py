@@ -260,6 +260,7 @@ def test_every_scheduled_game_has_two_team_rows_and_no_team_plays_twice_a_day(sm
 # ---------------------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # a full 30-team season (the `full` fixture)
 def test_full_season_calendar(full):
     root, summary = full
     games = schedule_games(root, "2025-26")
@@ -323,6 +324,7 @@ def test_records_and_statuses(small):
             assert g[side]["wins"] + g[side]["losses"] == played[g[side]["teamId"]]
 
 
+@pytest.mark.slow  # a full 30-team season (the `full` fixture)
 def test_player_ids_are_stable_across_seasons_and_trades_move_players(small, full):
     root, _ = small
     rows = gamelog_rows(root, "player_boxscores")
@@ -349,6 +351,7 @@ def test_player_ids_are_stable_across_seasons_and_trades_move_players(small, ful
         assert len({d for d, _ in s}) == len(s)  # never two teams on one date
 
 
+@pytest.mark.slow  # a full 30-team season (the `full` fixture)
 def test_box_scores_look_like_basketball(full):
     root, _ = full
     teams = gamelog_rows(root, "team_boxscores")
@@ -428,6 +431,7 @@ def test_played_through_leaves_later_games_unplayed_but_priced(small, partial):
     assert not (root / "nba_stats/player_boxscores" / later[0]["gameDateEst"][:10]).exists()
 
 
+@pytest.mark.slow  # a full 30-team season (the `full` fixture)
 def test_lines_are_plausible_and_the_in_game_snapshot_is_bait(full):
     root, _ = full
     scored = {(r["GAME_DATE"], r["PLAYER_NAME"]): r["PTS"] for r in gamelog_rows(root, "player_boxscores")}
