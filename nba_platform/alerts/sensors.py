@@ -19,11 +19,11 @@ import json
 from collections.abc import Callable
 
 import dagster as dg
-from dagster._time import get_current_datetime  # Dagster's clock: the one the freshness daemon uses
 
 from nba_platform import policies
 from nba_platform.alerts.notifier import Alert, AlertDeliveryError, AlertNotifier, asset_url, run_url
 from nba_platform.core.calendar import TIMEZONE, season_of
+from nba_platform.core.dagster_private import get_current_datetime  # the freshness daemon's clock
 from nba_platform.landing.resource import LandingResource
 from nba_platform.landing.zone import LandingZone
 from nba_platform.raw.game_days import COUNTED_GAME_TYPES, games_on, landed_schedule

@@ -36,13 +36,13 @@ from dataclasses import dataclass
 
 import dagster as dg
 import polars as pl
-from dagster._core.definitions.partitions.utils import TimeWindow
-from dagster._core.storage.db_io_manager import DbClient, DbIOManager, DbTypeHandler, TableSlice
+from dagster import TimeWindow
 from dagster_gcp import BigQueryIOManager
 from google.api_core.exceptions import NotFound
 from google.cloud import bigquery
 from pydantic import Field
 
+from nba_platform.core.dagster_private import DbClient, DbIOManager, DbTypeHandler, TableSlice
 from nba_platform.core.settings import Settings
 from nba_platform.core.warehouse import ddl
 from nba_platform.tables import ALL_TABLES, DATASETS

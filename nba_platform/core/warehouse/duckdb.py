@@ -10,11 +10,17 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import polars as pl
-from dagster._core.storage.db_io_manager import DbIOManager, DbTypeHandler, TableSlice
-from dagster._utils.backoff import backoff
 from dagster_duckdb import DuckDBIOManager
-from dagster_duckdb.io_manager import DuckDbClient, _get_cleanup_statement
 from dagster_duckdb_polars import DuckDBPolarsTypeHandler
+
+from nba_platform.core.dagster_private import (
+    DbIOManager,
+    DbTypeHandler,
+    DuckDbClient,
+    TableSlice,
+    backoff,
+    get_cleanup_statement,
+)
 
 
 class PolarsTableHandler(DuckDBPolarsTypeHandler):
@@ -62,7 +68,7 @@ class TransactionalDuckDbClient(DuckDbClient):
             [table_slice.schema, table_slice.table],
         ).fetchone()[0]
         if exists:
-            connection.execute(_get_cleanup_statement(table_slice))
+            connection.execute(get_cleanup_statement(table_slice))
 
     @staticmethod
     @contextmanager

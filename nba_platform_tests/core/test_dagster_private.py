@@ -1,0 +1,90 @@
+"""Each private Dagster symbol the package relies on (nba_platform/core/dagster_private.py) still exists
+and behaves as the package uses it: an upgrade that moves or changes one fails here, by name."""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import inspect
+from pathlib import Path
+
+import dagster as dg
+import pytest
+from dagster._core.storage.db_io_manager import TablePartitionDimension
+from dagster._core.test_utils import freeze_time
+
+from nba_platform.core import dagster_private as private
+
+PACKAGE = Path(private.__file__).resolve().parents[1]
+
+
+def test_the_database_io_manager_framework():
+    assert inspect.isclass(private.DbIOManager) and issubclass(private.DbIOManager, dg.IOManager)
+    assert {"handle_output", "load_input", "supported_types"} <= private.DbTypeHandler.__abstractmethods__
+    # DbClient is no ABC: its interface is the methods marked abstract, all implemented by DuckDbClient.
+    interface = ("delete_table_slice", "connect", "get_select_statement", "ensure_schema_exists")
+    assert all(getattr(getattr(private.DbClient, name), "__isabstractmethod__", False) for name in interface)
+    assert issubclass(private.DuckDbClient, private.DbClient)
+    assert not any(getattr(getattr(private.DuckDbClient, name), "__isabstractmethod__", False) for name in interface)
+    assert {"database", "schema", "table", "columns", "partition_dimensions"} <= set(private.TableSlice._fields)
+
+
+def test_the_delete_of_a_partition_range():
+    window = dg.TimeWindow(dt.datetime(2025, 10, 21), dt.datetime(2025, 10, 28))
+    table_slice = private.TableSlice(
+        database="w",
+        schema="analytics",
+        table="player_game_summary",
+        partition_dimensions=[TablePartitionDimension(partition_expr="game_date", partitions=window)],
+    )
+    sql = private.get_cleanup_statement(table_slice)
+    assert sql.startswith("DELETE FROM analytics.player_game_summary WHERE")
+    assert "game_date >= '2025-10-21 00:00:00'" in sql and "game_date < '2025-10-28 00:00:00'" in sql
+
+
+def test_backoff_retries_the_named_errors_only():
+    calls = []
+
+    def locked_twice(x: int) -> int:
+        calls.append(x)
+        if len(calls) < 3:
+            raise RuntimeError("Could not set lock")
+        return x * 2
+
+    result = private.backoff(
+        fn=locked_twice, retry_on=(RuntimeError,), kwargs={"x": 21}, max_retries=3, delay_generator=(0.0 for _ in range(3))
+    )
+    assert (result, len(calls)) == (42, 3)
+    calls.clear()
+    with pytest.raises(RuntimeError):
+        private.backoff(fn=locked_twice, retry_on=(ValueError,), kwargs={"x": 1}, max_retries=3)
+    assert len(calls) == 1
+
+
+def test_the_clock_is_the_one_freeze_time_moves():
+    frozen = dt.datetime(2025, 11, 5, 17, tzinfo=dt.UTC)
+    with freeze_time(frozen):
+        now = private.get_current_datetime("America/New_York")
+    assert now == frozen and now.utcoffset() == dt.timedelta(hours=-5)
+
+
+def _private_imports(path: Path) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found += [a.name for a in node.names if a.name.startswith("dagster._")]
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("dagster"):
+            private_names = [a.name for a in node.names if a.name.startswith("_")]
+            if node.module.startswith("dagster._") or private_names:
+                found.append(f"{node.module}: {', '.join(a.name for a in node.names)}")
+    return found
+
+
+def test_no_other_module_imports_private_dagster():
+    offenders = {
+        str(path.relative_to(PACKAGE)): found
+        for path in PACKAGE.rglob("*.py")
+        if path.name != "dagster_private.py" and (found := _private_imports(path))
+    }
+    assert offenders == {}
+    assert _private_imports(PACKAGE / "core" / "dagster_private.py")  # the check sees the ones it should
