@@ -84,28 +84,25 @@ def backfill(a: dict) -> dict:
 
 @task
 def daily(a: dict) -> dict:
-    """Every daily asset for one game date in one Dagster run (the week's model already trained)."""
-    from nba_platform.definitions import ALL_ASSETS, points_model
+    """`all_assets_job` (every daily asset) for one game date in one Dagster run (the week's model already trained)."""
     from nba_platform.resources import local_resources
-    from nba_platform.runner import _materialize, dagster_instance
+    from nba_platform.runner import dagster_instance, run_job
 
     began = time.perf_counter()
-    daily_assets = [asset for asset in ALL_ASSETS if asset is not points_model]
     resources = local_resources(landing_dir=a["landing"])
-    rows = _materialize(daily_assets, resources, dagster_instance(), "WARNING", {}, partition_key=a["date"])
+    rows = run_job("all_assets_job", resources, dagster_instance(), partition_key=a["date"])
     return {"seconds": time.perf_counter() - began, "rows": rows}
 
 
 @task
 def weekly_model(a: dict) -> dict:
     """The weekly `points_model` for one week (what a Monday adds to the daily run)."""
-    from nba_platform.definitions import points_model
     from nba_platform.resources import local_resources
-    from nba_platform.runner import _materialize, dagster_instance
+    from nba_platform.runner import dagster_instance, run_job
 
     began = time.perf_counter()
     resources = local_resources(landing_dir=a["landing"])
-    _materialize([points_model], resources, dagster_instance(), "WARNING", {}, partition_key=a["week"])
+    run_job("points_model_job", resources, dagster_instance(), partition_key=a["week"])
     return {"seconds": time.perf_counter() - began}
 
 

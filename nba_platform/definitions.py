@@ -39,10 +39,6 @@ ALL_ASSETS = [
     system_daily_performance,
     *PUBLISHING_ASSETS,
 ]
-# The daily assets the weekly model reads, and those that read the model.
-UPSTREAM_OF_MODEL = [a for a in ALL_ASSETS if a not in (points_model, player_prop_predictions, prediction_results, system_daily_performance, *PUBLISHING_ASSETS)]
-DOWNSTREAM_OF_MODEL = [player_prop_predictions, prediction_results, system_daily_performance, *PUBLISHING_ASSETS]
-
 
 
 def _with_code_references(assets: list) -> list:
@@ -71,11 +67,22 @@ ASSETS = _with_code_references(dg.map_asset_specs(policies.with_policies, ALL_AS
 
 # The daily graph for a range of dates in one run (each daily asset is single-run backfillable);
 # the weekly model has its own job. Partitions are inferred from the selected assets.
-all_assets_job = dg.define_asset_job(
-    "all_assets_job", selection=dg.AssetSelection.all() - dg.AssetSelection.assets(points_model)
-)
-points_model_job = dg.define_asset_job("points_model_job", selection=dg.AssetSelection.assets(points_model))
+MODEL = dg.AssetSelection.assets(points_model)
+all_assets_job = dg.define_asset_job("all_assets_job", selection=dg.AssetSelection.all() - MODEL)
+points_model_job = dg.define_asset_job("points_model_job", selection=MODEL)
 raw_assets_job = dg.define_asset_job("raw_assets_job", selection=dg.AssetSelection.assets(*RAW_ASSETS))
+# The same daily graph split around the weekly model, as a range backfill needs it (runner.py): the
+# dates' history through the feature store, then the model of each week, then what reads the model.
+features_job = dg.define_asset_job(
+    "features_job",
+    selection=dg.AssetSelection.all() - MODEL.downstream(),
+    description="Every daily asset the weekly points_model reads (raw through the feature store).",
+)
+predictions_job = dg.define_asset_job(
+    "predictions_job",
+    selection=MODEL.downstream() - MODEL,
+    description="Every daily asset that reads the weekly points_model (predictions, grading, publishing).",
+)
 
 # Evaluates the automation conditions (raw -> analytics -> features -> predictions -> grading).
 automation_sensor = dg.AutomationConditionSensorDefinition(
@@ -100,7 +107,7 @@ def build_defs(resources: dict[str, object] | None = None) -> dg.Definitions:
         assets=ASSETS,
         sensors=[landing_zone_sensor, automation_sensor, *ALERT_SENSORS],
         schedules=SCRAPE_SCHEDULES,
-        jobs=[all_assets_job, points_model_job, raw_assets_job, *SCRAPE_JOBS.values()],
+        jobs=[all_assets_job, points_model_job, raw_assets_job, features_job, predictions_job, *SCRAPE_JOBS.values()],
         resources=resources or resources_for_env(),
         executor=EXECUTOR,
     )

@@ -1,7 +1,8 @@
-"""Materialize the whole graph for a range of game dates in-process (the CLI's backfill and demo).
+"""Materialize the whole graph for a range of game dates in-process (the CLI's backfill, demo and evaluate).
 
-Each chunk of dates is one Dagster run of every asset over a partition range (all assets are
-single-run backfillable), recorded in the Dagster instance so `make dev` shows the history.
+The runs are the jobs of `definitions.defs` (the one assembly of the graph, with its policies),
+executed in this process over partition ranges (every daily asset is single-run backfillable) and
+recorded in the Dagster instance, so `make dev` shows the history.
 """
 
 from __future__ import annotations
@@ -14,16 +15,16 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
-from dagster._utils.interrupts import check_captured_interrupt
 
 from nba_platform.core.calendar import week_start
 from nba_platform.core.settings import dagster_home, default_warehouse_path
-from nba_platform.definitions import ALL_ASSETS, DOWNSTREAM_OF_MODEL, UPSTREAM_OF_MODEL, points_model
+from nba_platform.definitions import defs, features_job, points_model_job, predictions_job
 from nba_platform.landing.resource import LandingResource
 from nba_platform.resources import local_resources
 
@@ -86,7 +87,12 @@ def recover_orphaned_runs(instance: dg.DagsterInstance) -> list[str]:
     and keeps its `duckdb_writer` slot: every later run would wait for that slot forever. Runs of this
     host whose recorded process no longer exists are marked failed and their slots freed. (The warehouse
     needs nothing: the killed process's DuckDB lock died with it, and its open transaction is rolled back.)
-    Returns the ids of the recovered runs."""
+    Returns the ids of the recovered runs.
+
+    Dagster's run monitoring (deploy/dagster.yaml) does not cover this case: it runs in the daemon,
+    which the CLI does not start, and it only fails a STARTED run when the run launcher can health-check
+    the run's worker -- the default launcher cannot, and an in-process run was never launched by one.
+    Its `free_slots_after_run_end_seconds` frees slots only of runs that have already ended."""
     running = [dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.CANCELING]
     runs = instance.get_runs(filters=dg.RunsFilter(statuses=running, tags={TRIGGER_TAG: "cli"}))
     recovered = []
@@ -109,10 +115,12 @@ class Interrupted(RuntimeError):
     """SIGINT or SIGTERM arrived during a run: the run was finished, the range stopped after it."""
 
 
-# Set by SIGINT/SIGTERM between runs (the CLI installs `request_stop` as their handler): raising
-# KeyboardInterrupt from a signal handler can land inside a garbage-collection callback, where Python
-# prints "Exception ignored" and carries on, so the stop is a flag checked before every run instead.
+# Set by SIGINT/SIGTERM (the CLI installs `request_stop` as their handler, and every run installs it
+# while it executes): raising KeyboardInterrupt from a signal handler can land inside a
+# garbage-collection callback, where Python prints "Exception ignored" and carries on, so the stop
+# is a flag checked before and after every run instead.
 _STOP_REQUESTED = threading.Event()
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 def request_stop(_signo: int, _frame: object) -> None:
@@ -122,33 +130,23 @@ def request_stop(_signo: int, _frame: object) -> None:
 def install_stop_handlers() -> None:
     """SIGINT and SIGTERM ask the range to stop before its next run (main thread only)."""
     if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGINT, request_stop)
-        signal.signal(signal.SIGTERM, request_stop)
+        for signo in _STOP_SIGNALS:
+            signal.signal(signo, request_stop)
 
 
 @contextmanager
-def _interrupts_noticed() -> Iterator[threading.Event]:
-    """Notice SIGINT/SIGTERM received while an in-process run executes.
-
-    Dagster's in-process execution captures both signals (to stop only at safe points) but never
-    checks them and clears them when the run ends: Ctrl-C or a `kill` (systemd, `timeout`, a CI cancel)
-    would be ignored until the whole backfill finished. A watcher thread sees the captured flag before
-    it is cleared, so the range stops after the current run; a run is never cut in the middle.
-    """
-    noticed, done = threading.Event(), threading.Event()
-
-    def watch() -> None:
-        while not done.wait(0.02):
-            if check_captured_interrupt() or _STOP_REQUESTED.is_set():
-                noticed.set()
-
-    watcher = threading.Thread(target=watch, name="interrupt-watch", daemon=True)
-    watcher.start()
+def _stop_after_this_run() -> Iterator[None]:
+    """While a run executes, SIGINT/SIGTERM only ask the range to stop after it (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {signo: signal.getsignal(signo) for signo in _STOP_SIGNALS}
+    install_stop_handlers()
     try:
-        yield noticed
+        yield
     finally:
-        done.set()
-        watcher.join()
+        for signo, handler in previous.items():
+            signal.signal(signo, signal.SIG_DFL if handler is None else handler)
 
 
 @dataclass
@@ -159,34 +157,65 @@ class ChunkReport:
     rows: dict[str, int]
 
 
-def _materialize(
-    selection: list,
-    resources: dict,
+def _scope(partition_key: str | None, dates: tuple[dt.date, dt.date] | None) -> str:
+    return partition_key or (f"{dates[0]}..{dates[1]}" if dates else "all partitions")
+
+
+def execute_job(
+    job_name: str,
+    resources: dict[str, object],
     instance: dg.DagsterInstance,
-    log_level: str,
-    tags: dict[str, str],
+    *,
     partition_key: str | None = None,
-) -> dict[str, int]:
-    """One in-process Dagster run; raises RunFailed naming the failed steps, or Interrupted after a run
-    during which SIGINT/SIGTERM arrived. Returns rows per asset."""
-    scope = partition_key or f"{tags.get('dagster/asset_partition_range_start')}..{tags.get('dagster/asset_partition_range_end')}"
+    dates: tuple[dt.date, dt.date] | None = None,
+    log_level: str = "WARNING",
+) -> dg.ExecuteInProcessResult:
+    """One in-process run of the job `job_name` of `definitions.defs`, for one partition or an inclusive
+    range of dates, with these resources; the run carries the process tags `recover_orphaned_runs` reads.
+
+    Raises Interrupted instead of starting when a stop was requested, or after a run during which
+    SIGINT/SIGTERM arrived. The run executes in a worker thread: on the main thread Dagster replaces
+    the signal handlers for the run and drops what it caught when the run ends, so Ctrl-C or a `kill`
+    would go unnoticed until the whole range was done. Off the main thread it leaves them alone, and
+    ours only set the stop flag: the run in progress always finishes, it is never cut in the middle."""
+    tags = {TRIGGER_TAG: "cli", **_process_tags()}
+    if dates is not None:
+        tags["dagster/asset_partition_range_start"] = dates[0].isoformat()
+        tags["dagster/asset_partition_range_end"] = dates[1].isoformat()
+    scope = _scope(partition_key, dates)
     if _STOP_REQUESTED.is_set():
         raise Interrupted(f"interrupted before the run for {scope}: nothing after the last finished run was started")
-    with _interrupts_noticed() as interrupted:
-        result = dg.materialize(
-            ALL_ASSETS,
-            selection=selection,
+    job = defs.resolve_job_def(job_name)
+    with _stop_after_this_run(), ThreadPoolExecutor(1, thread_name_prefix=job_name) as worker:
+        result = worker.submit(
+            job.execute_in_process,
             resources=resources,
             instance=instance,
             partition_key=partition_key,
             run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
-            tags={**tags, TRIGGER_TAG: "cli", **_process_tags()},
+            tags=tags,
             raise_on_error=False,
-        )
-    if interrupted.is_set():
+        ).result()
+    if _STOP_REQUESTED.is_set():
         state = "finished" if result.success else "failed"
         raise Interrupted(f"interrupted: run {result.run_id} for {scope} {state}, nothing after it was started")
+    return result
+
+
+def run_job(
+    job_name: str,
+    resources: dict[str, object],
+    instance: dg.DagsterInstance,
+    *,
+    partition_key: str | None = None,
+    dates: tuple[dt.date, dt.date] | None = None,
+    log_level: str = "WARNING",
+) -> dict[str, int]:
+    """`execute_job`, raising RunFailed naming the failed steps; returns rows written per asset (the
+    `rows` metadata of each materialization)."""
+    result = execute_job(job_name, resources, instance, partition_key=partition_key, dates=dates, log_level=log_level)
     if not result.success:
+        scope = _scope(partition_key, dates)
         reasons = [
             f"{event.step_key}: {event.event_specific_data.error.message.strip().splitlines()[0]}"
             for event in result.get_step_failure_events()
@@ -214,9 +243,10 @@ def materialize_range(
 ) -> list[ChunkReport]:
     """Run every asset for start..end (inclusive), `chunk_days` dates per chunk.
 
-    A chunk is three runs: the daily graph up to the feature store over the chunk's range, the
-    weekly `points_model` of each week the chunk touches (trained on the features already there),
-    then predictions and grading over the range. `through_features` stops after the first run
+    A chunk is three steps, each a job of `definitions.defs`: `features_job` (the daily graph up to
+    the feature store) over the chunk's range, `points_model_job` for each week the chunk touches
+    (trained on the features already there), then `predictions_job` (predictions, grading,
+    publishing) over the range. `through_features` stops after the first run
     (history that later weeks train on, without predicting it). `resources` replaces the local DuckDB
     ones (e.g. `resources.prod_resources()`); `landing_dir` still picks the landing zone."""
     if end < start:
@@ -233,18 +263,15 @@ def materialize_range(
     while chunk_start <= end:
         chunk_end = min(end, chunk_start + dt.timedelta(days=chunk_days - 1))
         began = time.perf_counter()
-        range_tags = {
-            "dagster/asset_partition_range_start": chunk_start.isoformat(),
-            "dagster/asset_partition_range_end": chunk_end.isoformat(),
-        }
-        rows = _materialize(UPSTREAM_OF_MODEL, resources, instance, log_level, range_tags)
+        dates = (chunk_start, chunk_end)
+        rows = run_job(features_job.name, resources, instance, dates=dates, log_level=log_level)
         for day in range(0 if through_features else (chunk_end - chunk_start).days + 1):
             week = week_start(chunk_start + dt.timedelta(days=day))
             if week not in trained_weeks:
-                _materialize([points_model], resources, instance, log_level, {}, partition_key=week.isoformat())
+                run_job(points_model_job.name, resources, instance, partition_key=week.isoformat(), log_level=log_level)
                 trained_weeks.add(week)
         if not through_features:
-            rows.update(_materialize(DOWNSTREAM_OF_MODEL, resources, instance, log_level, range_tags))
+            rows.update(run_job(predictions_job.name, resources, instance, dates=dates, log_level=log_level))
         report = ChunkReport(chunk_start, chunk_end, time.perf_counter() - began, rows)
         reports.append(report)
         if on_chunk:

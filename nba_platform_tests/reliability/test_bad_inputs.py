@@ -27,12 +27,12 @@ import pytest
 
 from nba_platform.core.calendar import date_range
 from nba_platform.core.warehouse.read import read_table
-from nba_platform.definitions import UPSTREAM_OF_MODEL
 from nba_platform.landing import zone as lz
 from nba_platform.raw.nba_cdn import read_schedule
 from nba_platform.raw.nba_stats import read_leaguegamelog
 from nba_platform.raw.odds_api import read_event_odds
 from nba_platform.resources import local_resources
+from nba_platform.runner import execute_job
 
 from ..conftest import REAL_LANDING
 from ..helpers import link_real_landing
@@ -267,13 +267,11 @@ def bad_run(tmp_path_factory):
     assert len(corrupted) == len(CASES)  # one file per case (the schedule's extra cases share its file)
     warehouse = root / "warehouse.duckdb"
     with dg.instance_for_test() as instance:
-        result = dg.materialize(
-            UPSTREAM_OF_MODEL,
-            resources=local_resources(landing_dir=str(landing), warehouse_path=str(warehouse)),
-            instance=instance,
-            tags={"dagster/asset_partition_range_start": START.isoformat(),
-                  "dagster/asset_partition_range_end": END.isoformat()},
-            raise_on_error=False,
+        result = execute_job(
+            "features_job",
+            local_resources(landing_dir=str(landing), warehouse_path=str(warehouse)),
+            instance,
+            dates=(START, END),
         )
     return landing, warehouse, result
 
