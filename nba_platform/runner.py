@@ -30,10 +30,8 @@ from nba_platform.resources import local_resources
 
 log = logging.getLogger(__name__)
 
-# The instance settings `make dev` and the CLI start from. Scrapers of one source never run at once:
-# each scrape op is in pool `scrape_<source>` (limit 1 per pool) and each scrape run is tagged with its
-# source (one queued run per tag value); asset runs have neither, so they are not limited by this.
-# The instance settings shipped with the project (queue, pools, run retries, daemons); see the file.
+# The instance settings shipped with the project (queue, pools, run monitoring and retries, daemons),
+# which `make dev` and the CLI start from; see the file.
 INSTANCE_SETTINGS = Path(__file__).resolve().parents[1] / "deploy" / "dagster.yaml"
 
 

@@ -1,0 +1,55 @@
+"""runner.execute_job: a signal during a run lets the run finish, then stops the range; a stop requested
+before a run starts none. (The whole CLI under SIGKILL/SIGTERM: reliability/test_crash.py.)"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+
+import dagster as dg
+import pytest
+
+from nba_platform import runner
+
+FINISHED = []
+
+
+@dg.op
+def signalled_then_finishes() -> None:
+    os.kill(os.getpid(), signal.SIGTERM)  # as `kill`, systemd or a CI cancel would, mid-run
+    time.sleep(0.2)
+    FINISHED.append(True)
+
+
+@dg.job
+def tiny_job():
+    signalled_then_finishes()
+
+
+@pytest.fixture
+def tiny_defs(monkeypatch):
+    monkeypatch.setattr(runner, "defs", dg.Definitions(jobs=[tiny_job]))
+    monkeypatch.setattr(runner, "_STOP_REQUESTED", threading.Event())
+    FINISHED.clear()
+
+
+def test_a_signal_during_a_run_lets_it_finish_then_stops(tiny_defs):
+    before = signal.getsignal(signal.SIGTERM)
+    with dg.instance_for_test() as instance:
+        with pytest.raises(runner.Interrupted, match="finished, nothing after it"):
+            runner.execute_job("tiny_job", {}, instance)
+        [run] = instance.get_runs()
+    assert FINISHED == [True]
+    assert signal.getsignal(signal.SIGTERM) is before  # the process's own handler is back
+    assert run.status == dg.DagsterRunStatus.SUCCESS
+    assert run.tags[runner.PID_TAG] == str(os.getpid()) and run.tags[runner.TRIGGER_TAG] == "cli"
+
+
+def test_a_stop_requested_between_runs_starts_none(tiny_defs):
+    runner._STOP_REQUESTED.set()
+    with dg.instance_for_test() as instance:
+        with pytest.raises(runner.Interrupted, match="before the run"):
+            runner.execute_job("tiny_job", {}, instance)
+        assert not instance.get_runs() and not FINISHED
