@@ -76,9 +76,10 @@ def test_sigkill_halfway_then_rerun_gives_the_uninterrupted_tables(reference, tm
 
 
 def test_sigterm_stops_a_backfill_after_its_current_run_and_leaves_nothing_held(reference, tmp_path):
-    """Dagster's in-process execution captures SIGINT/SIGTERM and, between its safe points, forgets
-    them: a `kill`, Ctrl-C or a CI cancel was ignored until the whole range was done. The runner now
-    notices the signal and stops after the current run (exit 130), leaving no run STARTED and no slot held."""
+    """Dagster's in-process execution, on the main thread, captures SIGINT/SIGTERM and forgets them when
+    the run ends: a `kill`, Ctrl-C or a CI cancel would be ignored until the whole range was done. The
+    runner executes each run off the main thread, where the signal reaches its stop flag, and stops
+    after the current run (exit 130), leaving no run STARTED and no slot held."""
     home = tmp_path / "home"
     proc = cli_start(*BACKFILL, "--landing", str(reference.landing), home=home, log=tmp_path / "term.log")
     try:
