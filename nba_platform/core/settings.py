@@ -45,6 +45,8 @@ from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from nba_platform.core.storage import parse_gs_url
+
 LOCAL, PROD = "local", "prod"
 
 PLATFORM_ENV = "NBA_PLATFORM_ENV"
@@ -88,10 +90,10 @@ def is_prod(environ: Mapping[str, str] | None = None) -> bool:
 
 def split_gs_url(url: str, variable: str) -> tuple[str, str]:
     """``gs://bucket/prefix`` -> (bucket, prefix); names the variable when the value is not one."""
-    if not url.startswith("gs://") or not url.removeprefix("gs://").split("/", 1)[0]:
-        raise PlatformEnvError(f"{variable} must be gs://bucket[/prefix], not {url!r}")
-    bucket, _, prefix = url.removeprefix("gs://").partition("/")
-    return bucket, prefix.strip("/")
+    try:
+        return parse_gs_url(url)
+    except ValueError as exc:
+        raise PlatformEnvError(f"{variable} must be gs://bucket[/prefix], not {url!r}") from exc
 
 
 def _positive(env: Mapping[str, str], name: str, kind, default):
