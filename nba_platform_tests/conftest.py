@@ -21,12 +21,15 @@ INTEGRATION_DIRS = ("graph", "reliability")
 
 
 def pytest_collection_modifyitems(config, items):
-    """Whole-graph and reliability tests run Dagster over a warehouse: `integration` (deselected by `make test-fast`)."""
+    """Whole-graph and reliability tests run Dagster over a warehouse: `integration`; a test that takes the
+    `emulator` fixture (a local GCS emulator) is `emulator`. `make test-fast` deselects both."""
     root = Path(__file__).resolve().parent
     for item in items:
         parts = Path(str(item.path)).resolve().relative_to(root).parts
         if parts and parts[0] in INTEGRATION_DIRS:
             item.add_marker(pytest.mark.integration)
+        if "emulator" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.emulator)
 
 
 @pytest.fixture(scope="session")

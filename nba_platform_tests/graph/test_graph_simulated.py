@@ -201,6 +201,7 @@ def test_exports_read_freshness_from_the_instance_and_never_replace_newer_docume
     assert (out / docs.tonight_path(older)).is_file() and (out / docs.page_path(older)).is_file()
 
 
+@pytest.mark.browser
 def test_page_in_headless_chromium_sorts_by_clicked_column_without_errors(sim_run):
     _, warehouse, _ = sim_run
     pub = _published(warehouse)

@@ -45,7 +45,7 @@ MONITORING = Path(__file__).resolve().parents[2] / "sql" / "monitoring"
 
 # One xdist worker runs this module (`make test` uses --dist loadgroup): the emulators and the two graph runs
 # are module fixtures, which would otherwise be set up once per worker.
-pytestmark = pytest.mark.xdist_group("prod_emulators")
+pytestmark = [pytest.mark.xdist_group("prod_emulators"), pytest.mark.emulator]
 
 PROJECT = "nba-test"
 LIMITS = JobLimits(maximum_bytes_billed=512 * 1024**2, timeout_s=120)
