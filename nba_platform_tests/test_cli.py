@@ -224,6 +224,9 @@ CASES = {
     "scrape start after end": (
         ["scrape", "--start", "2025-03-02", "--end", "2025-03-01"], {}, _no_setup,
         "nba-platform scrape: --start 2025-03-02 is after --end 2025-03-01 (see nba-platform scrape --help)"),
+    "no command": (
+        [], {}, _no_setup,
+        "nba-platform: the following arguments are required: command (see nba-platform --help)"),
     "unknown command": (
         ["backfil"], {}, _no_setup,
         "nba-platform: argument command: invalid choice: 'backfil' (choose from 'simulate', 'demo', 'backfill', "
@@ -296,6 +299,13 @@ def test_the_command_itself_prints_one_line(argv, env, line, home):
     result = subprocess.run([sys.executable, "-m", "nba_platform.cli", *argv], cwd=ROOT, capture_output=True,
                             text=True, env={"PATH": "/usr/bin:/bin", "NBA_PLATFORM_HOME": str(home), **env}, timeout=120)
     assert (result.returncode, result.stderr.splitlines(), result.stdout) == (2, [line], "")
+
+
+def test_the_cli_answers_without_loading_the_graph():
+    """A bad argument or setting is reported before Dagster or LightGBM is imported (and before OpenMP is set)."""
+    code = "import sys, nba_platform.cli; print(sorted({'dagster', 'lightgbm'} & set(sys.modules)))"
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == "[]", result.stderr
 
 
 def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
@@ -388,6 +398,7 @@ def test_chunk_ranges_cover_the_range_once():
 
 @pytest.mark.integration
 def test_a_short_backfill_prints_a_line_per_chunk(home, capsys):
+    from nba_platform.core.warehouse.read import read_table
     from nba_platform.simulator import simulate
 
     simulate(home / "landing", seed=7, teams=6, games_per_team=20, played_through=dt.date(2025, 10, 22))
@@ -395,10 +406,14 @@ def test_a_short_backfill_prints_a_line_per_chunk(home, capsys):
     out = capsys.readouterr().out.splitlines()
     progress = [line for line in out if line.startswith("[")]
     assert [line.split("  rows:")[0] for line in progress] == [
-        "[1/2] 2025-10-21..2025-10-21  1 dates", "[2/2] 2025-10-22..2025-10-22  1 dates"]
-    for line in progress:
+        "[1/2] 2025-10-21..2025-10-21  1 date", "[2/2] 2025-10-22..2025-10-22  1 date"]
+    warehouse = str(home / "warehouse.duckdb")
+    for day, line in zip(("2025-10-21", "2025-10-22"), progress, strict=True):
+        where = f"where game_date = DATE '{day}'"
+        games = read_table("team_game_summary", warehouse, where).height // 2
+        players = read_table("player_game_summary", warehouse, where).height
+        assert games > 0 and f"rows: games {games}, players {players}, lines " in line
         assert line.split("  ")[-2].startswith("elapsed ") and line.split("  ")[-1].startswith("ETA ")
-        assert ", predictions " in line and " games 0," not in line
     assert progress[-1].endswith("ETA 00:00") and out[-1].startswith("done in ")
 
 

@@ -17,6 +17,8 @@ import sys
 import time
 import warnings
 from pathlib import Path
+from types import ModuleType
+from typing import NoReturn
 
 from nba_platform.cli.errors import CommandFailed, UsageError
 from nba_platform.cli.output import Progress, evaluation_text, print_exports, print_picks
@@ -40,7 +42,7 @@ GRAPH_COMMANDS = ("backfill", "demo", "evaluate")
 class OneLineParser(argparse.ArgumentParser):
     """Reports a bad argument on one line (not the usage block) and exits 2, as argparse does."""
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         self.exit(2, usage_line(self.prog, message) + "\n")
 
 
@@ -346,6 +348,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _graph_runner() -> ModuleType:
+    """The runner (importing it imports the graph), with SIGINT/SIGTERM asking a range to stop after its run."""
+    from nba_platform import runner
+
+    runner.install_stop_handlers()
+    return runner
+
+
 def _fail(command: str, exc: BaseException | str, status: int) -> int:
     print(f"{PROG} {command}: {' '.join(str(exc).split())}", file=sys.stderr)  # always one line
     return status
@@ -364,14 +374,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         Settings.from_env()  # a malformed variable is reported here, before the graph is imported
-        if args.command in GRAPH_COMMANDS:
-            from nba_platform import runner
+        runner = _graph_runner() if args.command in GRAPH_COMMANDS else None
     except PlatformEnvError as exc:
         return _fail(args.command, exc, 2)
     failed: tuple[type[BaseException], ...] = (CommandFailed,)
     stopped: tuple[type[BaseException], ...] = (KeyboardInterrupt,)
-    if args.command in GRAPH_COMMANDS:
-        runner.install_stop_handlers()
+    if runner is not None:
         failed, stopped = (CommandFailed, runner.RunFailed), (runner.Interrupted, KeyboardInterrupt)
     try:
         return args.func(args)
