@@ -153,6 +153,18 @@ class ChunkReport:
     end: dt.date
     seconds: float
     rows: dict[str, int]
+    index: int = 1  # this chunk's place in the range, 1-based
+    total: int = 1  # the range's number of chunks
+
+
+def chunk_ranges(start: dt.date, end: dt.date, chunk_days: int) -> list[tuple[dt.date, dt.date]]:
+    """start..end (inclusive) cut into consecutive ranges of `chunk_days` dates (the last may be shorter)."""
+    if end < start:
+        raise ValueError(f"end {end} is before start {start}")
+    if chunk_days < 1:
+        raise ValueError(f"chunk_days must be 1 or more, not {chunk_days}")
+    firsts = range(0, (end - start).days + 1, chunk_days)
+    return [(start + dt.timedelta(days=d), min(end, start + dt.timedelta(days=d + chunk_days - 1))) for d in firsts]
 
 
 def _scope(partition_key: str | None, dates: tuple[dt.date, dt.date] | None) -> str:
@@ -247,8 +259,7 @@ def materialize_range(
     publishing) over the range. `through_features` stops after the first run
     (history that later weeks train on, without predicting it). `resources` replaces the local DuckDB
     ones (e.g. `resources.prod_resources()`); `landing_dir` still picks the landing zone."""
-    if end < start:
-        raise ValueError(f"end {end} is before start {start}")
+    chunks = chunk_ranges(start, end, chunk_days)
     warehouse = warehouse_path or default_warehouse_path()
     if resources is None:
         resources = local_resources(landing_dir=landing_dir, warehouse_path=warehouse)
@@ -257,9 +268,7 @@ def materialize_range(
     instance = instance or dagster_instance()
     recover_orphaned_runs(instance)
     reports, trained_weeks = [], set()
-    chunk_start = start
-    while chunk_start <= end:
-        chunk_end = min(end, chunk_start + dt.timedelta(days=chunk_days - 1))
+    for index, (chunk_start, chunk_end) in enumerate(chunks, 1):
         began = time.perf_counter()
         dates = (chunk_start, chunk_end)
         rows = run_job(features_job.name, resources, instance, dates=dates, log_level=log_level)
@@ -270,9 +279,8 @@ def materialize_range(
                 trained_weeks.add(week)
         if not through_features:
             rows.update(run_job(predictions_job.name, resources, instance, dates=dates, log_level=log_level))
-        report = ChunkReport(chunk_start, chunk_end, time.perf_counter() - began, rows)
+        report = ChunkReport(chunk_start, chunk_end, time.perf_counter() - began, rows, index, len(chunks))
         reports.append(report)
         if on_chunk:
             on_chunk(report)
-        chunk_start = chunk_end + dt.timedelta(days=1)
     return reports

@@ -105,6 +105,18 @@ def _land_season(
     return rows
 
 
+def check_arguments(seed: int, teams: int = 30, seasons: int = 1, games_per_team: int = 82) -> None:
+    """Raise ValueError naming the first argument `simulate` cannot use (the CLI checks before it starts)."""
+    if seed < 0:
+        raise ValueError(f"seed must be 0 or more, not {seed}")
+    if teams < 2 or teams > len(TEAMS) or teams % 2:
+        raise ValueError(f"teams must be an even number from 2 to {len(TEAMS)}, not {teams}")
+    if seasons < 1:
+        raise ValueError(f"seasons must be 1 or more, not {seasons}")
+    if not 1 <= games_per_team <= 100:
+        raise ValueError(f"games_per_team must be between 1 and 100, not {games_per_team}")
+
+
 def simulate(
     out: str | Path,
     seed: int,
@@ -125,12 +137,7 @@ def simulate(
     rows written, ``files_written`` the files landed (including ones already there with identical bytes) and
     ``game_dates`` every ET date with a game, played or not.
     """
-    if teams < 2 or teams > len(TEAMS) or teams % 2:
-        raise ValueError("teams must be an even number from 2 to 30")
-    if not 1 <= games_per_team <= 100:
-        raise ValueError("games_per_team must be between 1 and 100")
-    if seasons < 1 or seed < 0:
-        raise ValueError("seasons must be >= 1 and seed >= 0")
+    check_arguments(seed, teams, seasons, games_per_team)
     years = _season_start_years(last_season, seasons)
     league = new_league(np.random.default_rng([seed, 0]), teams)
     labels, all_dates = [], []
