@@ -2,7 +2,7 @@
 
 What a killed in-process run leaves behind, and who cleans it up:
 * the DuckDB file lock dies with the process, and the store that was open is one transaction
-  (`resources.TransactionalDuckDbClient`): rolled back, never half a partition;
+  (`core/warehouse/duckdb.TransactionalDuckDbClient`): rolled back, never half a partition;
 * the Dagster run stays STARTED and keeps its `duckdb_writer` pool slot, so the next run would wait
   for that slot forever -- the next backfill finds runs whose process is gone, marks them failed
   and frees their slots (`runner.recover_orphaned_runs`).
@@ -21,6 +21,8 @@ from nba_platform.runner import PID_TAG
 from ..helpers import table, table_hash, wait_for
 from .conftest import CHUNK_DAYS, END, START, cli_run, cli_start
 
+# The backfill prints "[i/N] <start>..<end> ..." when a chunk is done.
+CHUNKS = -(-((END - START).days + 1) // CHUNK_DAYS)
 BACKFILL = ["backfill", "--start", START.isoformat(), "--end", END.isoformat(), "--chunk-days", str(CHUNK_DAYS)]
 
 
@@ -41,7 +43,7 @@ def test_sigkill_halfway_then_rerun_gives_the_uninterrupted_tables(reference, tm
             log = (tmp_path / "killed.log").read_text()
             if proc.poll() is not None:
                 raise AssertionError(f"backfill ended before it was killed: {log}")
-            if f"  {START}.." not in log:
+            if f"[1/{CHUNKS}] {START}.." not in log:
                 return False
             return any(r.status == dg.DagsterRunStatus.STARTED for r in _runs(home))
 
@@ -83,7 +85,7 @@ def test_sigterm_stops_a_backfill_after_its_current_run_and_leaves_nothing_held(
     home = tmp_path / "home"
     proc = cli_start(*BACKFILL, "--landing", str(reference.landing), home=home, log=tmp_path / "term.log")
     try:
-        wait_for("the first chunk", lambda: f"  {START}.." in (tmp_path / "term.log").read_text(), timeout=240, interval=0.2)
+        wait_for("the first chunk", lambda: f"[1/{CHUNKS}] {START}.." in (tmp_path / "term.log").read_text(), timeout=240, interval=0.2)
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=60)
     finally:
