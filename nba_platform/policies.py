@@ -129,7 +129,7 @@ FRESHNESS: dict[dg.AssetKey, Freshness] = _by_key({
 # exactly the dates whose files changed. Everything below reacts to materializations, never to a
 # clock, except one fallback.
 #
-# `AutomationCondition.eager()` does not fit two of our shapes (DESIGN section 8):
+# `AutomationCondition.eager()` does not fit two of our shapes:
 #  * it only targets the latest time window, but last night's analytics and grading are for
 #    yesterday's partition, and a corrected box score can arrive for any date;
 #  * its `~any_deps_missing()` looks at every partition a dependency maps to. The feature store

@@ -17,8 +17,8 @@ from nba_platform.core.settings import is_prod
 
 # The one place Dagster's BetaWarning is filtered. Every asset module imports this one before it
 # declares anything, and the graph relies on three Dagster 1.13 beta APIs on purpose: single-run
-# backfills (`backfill_policy`), windows over partitions that may not exist (`window_mapping`; DESIGN
-# section 8 verified both) and source-code references (definitions.py). Their warnings are noise.
+# backfills (`backfill_policy`), windows over partitions that may not exist (`window_mapping`) and
+# source-code references (definitions.py). Their warnings are noise.
 warnings.filterwarnings("ignore", category=dg.BetaWarning)
 
 

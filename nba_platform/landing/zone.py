@@ -1,4 +1,4 @@
-"""The landing zone: raw source files exactly as the sources sent them (DESIGN section 3).
+"""The landing zone: raw source files exactly as the sources sent them.
 
 Layout, relative to the landing root:
 

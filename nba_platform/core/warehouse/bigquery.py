@@ -3,8 +3,8 @@
 dagster-gcp 0.29.27 provides the IO manager base (`BigQueryIOManager`, config, credentials); the type
 handler and the SQL client are ours, because what ships does not keep BigQuery's rules:
 
-* dagster-polars' `PolarsBigQueryTypeHandler` loads through pandas, which turns DATE into datetime
-  (DESIGN section 4). Here frames are loaded as Parquet (DATE stays DATE, TIMESTAMP stays UTC) and every
+* dagster-polars' `PolarsBigQueryTypeHandler` loads through pandas, which turns DATE into datetime.
+  Here frames are loaded as Parquet (DATE stays DATE, TIMESTAMP stays UTC) and every
   column is read back with the dtype the table registry declares.
 * dagster-gcp's client compares the partition column with a timestamp *string*
   (`game_date >= '2025-11-22 00:00:00'`), which BigQuery refuses on a DATE column; its workaround
