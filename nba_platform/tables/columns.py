@@ -13,7 +13,8 @@ import polars as pl
 UTC_TS = pl.Datetime("us", "UTC")
 
 # The feature vector (feature_version v2). Each feature also gets a `q_<name>` quality flag column:
-# computed | fallback | default | missing (features/store.py has every definition).
+# computed | fallback | default | missing (features/store.py computes them; FEATURE_DESCRIPTIONS says what
+# each is).
 FEATURE_COLUMNS: dict[str, pl.DataType] = {
     "points_avg_last_5": pl.Float64,
     "points_avg_last_10": pl.Float64,
@@ -50,6 +51,41 @@ FEATURE_COLUMNS: dict[str, pl.DataType] = {
     "points_line": pl.Float64,
     "line_movement": pl.Float64,
     "has_line": pl.Boolean,
+}
+
+# What each feature is (features/store.py computes them). Every statistic comes from games strictly before
+# game_date; the text says the fallback (a stated stand-in) or default where a feature has one.
+FEATURE_DESCRIPTIONS: dict[str, str] = {
+    "points_avg_last_5": "mean points over his last 5 games (across seasons)",
+    "points_avg_last_10": "mean points over his last 10 games (across seasons)",
+    "points_avg_season": "mean points this season; fallback: last season's average",
+    "points_std_last_10": "sample standard deviation of points over the last 10 games (needs 3)",
+    "points_ewma": "exponentially weighted mean of points, half-life 5 games",
+    "recent_trend": "mean points of the last 2 games minus the mean of the 3 before (needs 5 games)",
+    "minutes_avg_last_5": "mean minutes over the last 5 games",
+    "minutes_avg_last_10": "mean minutes over the last 10 games",
+    "minutes_avg_season": "mean minutes this season; fallback: last season's",
+    "minutes_change": "mean minutes of the last 10 games minus this season's average",
+    "points_per_minute_last_10": "points per minute over the last 10 games",
+    "points_per_minute_season": "points per minute this season; fallback: last season's",
+    "expected_points_by_minutes": "mean minutes of the last 5 games x points per minute of the last 10",
+    "usage_avg_last_10": "mean usage rate over the last 10 games",
+    "usage_trend": "mean usage of the last 3 games minus that of the last 10",
+    "true_shooting_last_10": "points / (2 (FGA + 0.44 FTA)) over the last 10 games",
+    "free_throw_share": "free throws made / points over the last 10 games",
+    "games_played_season": "games he played this season before the date (0 before his first)",
+    "games_in_last_7_days": "games he played in the 7 days before the date",
+    "minutes_in_last_7_days": "minutes he played in the 7 days before the date",
+    "fatigue_score": "minutes in the last 7 days / 36, plus 1 on a back-to-back",
+    "rest_advantage": "his team's days of rest minus the opponent's, each capped at 4",
+    "is_playoff": "a playoff or play-in game (from the schedule)",
+    "opponent_def_rating": "opponent's defensive rating over its last 10 games (the feature store falls back to the league 30-day average)",
+    "opponent_pace": "opponent's pace over its last 10 games (the feature store falls back to the league 30-day average)",
+    "team_pace": "his team's pace over its last 10 games (the feature store falls back to the league 30-day average)",
+    "team_off_rating": "his team's offensive rating over its last 10 games",
+    "pace_differential": "mean of team and opponent pace minus the league's pace",
+    "team_win_pct": "his team's win share this season before the date",
+    "line_movement": "consensus pre-tip line minus the opening line",
 }
 
 DESCRIPTIONS: dict[str, str] = {
@@ -184,6 +220,6 @@ def describe(name: str) -> str:
     # Feature names keep the vocabulary's text above where they have one (days_rest, is_home, ...).
     if name.startswith("q_") and name[2:] in FEATURE_COLUMNS:
         return f"quality flag of {name[2:]}: computed, fallback, default or missing"
-    if name in FEATURE_COLUMNS:
-        return "feature from games strictly before game_date (docs/data_dictionary.md)"
+    if name in FEATURE_DESCRIPTIONS:
+        return FEATURE_DESCRIPTIONS[name]
     raise KeyError(f"column {name!r} has no description: add it to nba_platform/tables/columns.py")

@@ -59,7 +59,7 @@ def test_columns_carry_descriptions():
     text = ddl.table_ddl("ml_feature_store")
     assert 'game_date DATE OPTIONS (description = "ET calendar date of the game (partition column)")' in text
     assert 'q_points_ewma STRING OPTIONS (description = "quality flag of points_ewma' in text
-    assert 'points_ewma FLOAT64 OPTIONS (description = "feature from games strictly before game_date' in text
+    assert 'points_ewma FLOAT64 OPTIONS (description = "exponentially weighted mean of points, half-life 5 games")' in text
 
 
 def test_qualified_ddl_names_the_project_and_the_prefixed_dataset():
