@@ -167,6 +167,9 @@ def chunk_ranges(start: dt.date, end: dt.date, chunk_days: int) -> list[tuple[dt
     return [(start + dt.timedelta(days=d), min(end, start + dt.timedelta(days=d + chunk_days - 1))) for d in firsts]
 
 
+ROW_COUNT = "dagster/row_count"
+
+
 def _scope(partition_key: str | None, dates: tuple[dt.date, dt.date] | None) -> str:
     return partition_key or (f"{dates[0]}..{dates[1]}" if dates else "all partitions")
 
@@ -222,7 +225,7 @@ def run_job(
     log_level: str = "WARNING",
 ) -> dict[str, int]:
     """`execute_job`, raising RunFailed naming the failed steps; returns rows written per asset (the
-    `rows` metadata of each materialization)."""
+    `dagster/row_count` metadata of each table materialization)."""
     result = execute_job(job_name, resources, instance, partition_key=partition_key, dates=dates, log_level=log_level)
     if not result.success:
         scope = _scope(partition_key, dates)
@@ -234,8 +237,8 @@ def run_job(
     rows = {}
     for event in result.get_asset_materialization_events():
         mat = event.event_specific_data.materialization
-        if mat is not None and "rows" in mat.metadata:
-            rows[mat.asset_key.to_user_string()] = int(mat.metadata["rows"].value)
+        if mat is not None and ROW_COUNT in mat.metadata:
+            rows[mat.asset_key.to_user_string()] = int(mat.metadata[ROW_COUNT].value)
     return rows
 
 

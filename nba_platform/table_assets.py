@@ -107,9 +107,8 @@ def emit(
     yield dg.Output(
         frame,
         metadata={
-            # `rows` is what the CLI's progress reads; the `dagster/` keys are Dagster's standard table
-            # metadata (rows written by this materialization, columns with their descriptions).
-            "rows": frame.height,
+            # Dagster's standard table metadata (rows written by this materialization, columns with their
+            # descriptions); the CLI's progress reads the row count too.
             "dagster/row_count": frame.height,
             "dagster/column_schema": column_schema(table),
             "dates_with_rows": per_date,

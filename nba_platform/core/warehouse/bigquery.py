@@ -242,12 +242,8 @@ class PolarsBigQueryTypeHandler(DbTypeHandler[pl.DataFrame]):
             load_frame(connection, frame, table_id, self.warehouse.limits)
         if self.warehouse.log_materializations and dates:
             self._log(connection, context, table_slice, frame, column, dates)
-        return {
-            "row_count": frame.height,
-            "dataframe_columns": dg.MetadataValue.table_schema(
-                dg.TableSchema(columns=[dg.TableColumn(n, str(t)) for n, t in frame.schema.items()])
-            ),
-        }
+        # Row count and columns are the asset's own standard metadata (table_assets.emit).
+        return None
 
     def load_input(self, context: dg.InputContext, table_slice: TableSlice, connection) -> pl.DataFrame:
         declared = _declared_schema(table_slice.table, table_slice.columns)

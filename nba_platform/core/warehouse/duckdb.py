@@ -39,14 +39,6 @@ class PolarsTableHandler(DuckDBPolarsTypeHandler):
         connection.execute(f"create table if not exists {target} as select * from obj_arrow limit 0")
         if obj.height:
             connection.execute(f"insert into {target} by name select * from obj_arrow")
-        context.add_output_metadata(
-            {
-                "row_count": obj.height,
-                "dataframe_columns": dg.MetadataValue.table_schema(
-                    dg.TableSchema(columns=[dg.TableColumn(n, str(t)) for n, t in obj.schema.items()])
-                ),
-            }
-        )
 
 
 class TransactionalDuckDbClient(DuckDbClient):
