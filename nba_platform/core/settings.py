@@ -14,8 +14,8 @@ with one line naming the variable.
 | ``NBA_LANDING_SENSOR_INTERVAL_SECONDS`` | 60 | how often the landing sensor scans |
 | ``DAGSTER_WEBSERVER_URL`` | ``http://127.0.0.1:3000`` | base of the run/asset links in alerts |
 | ``BIGQUERY_EMULATOR_HOST`` | unset | BigQuery clients connect anonymously (an emulator) |
-| ``NBA_STATS_BASE_URL``, ``NBA_CDN_BASE_URL``, ``ODDS_API_BASE_URL`` | the real hosts | point a scraper elsewhere |
-| ``ODDS_API_KEY`` | unset | The Odds API key; only whether it is set is recorded here |
+| ``NBA_STATS_BASE_URL``, ``NBA_CDN_BASE_URL``, ``ODDS_API_BASE_URL``, ``BALLDONTLIE_BASE_URL``, ``NBA_INJURY_REPORT_BASE_URL`` | the real hosts | point a scraper elsewhere |
+| ``ODDS_API_KEY``, ``BALLDONTLIE_API_KEY`` | unset | the API keys; only whether each is set is recorded here |
 
 The scraper variables and the key reach the scrapers as ``dg.EnvVar`` resource config (`scrape.resources`),
 so Dagster resolves them when a run starts and the UI shows their names, never the key. The alert webhook
@@ -60,8 +60,11 @@ SCRAPER_HOSTS: dict[str, tuple[str, str]] = {
     "nba_stats": ("NBA_STATS_BASE_URL", "https://stats.nba.com"),
     "nba_cdn": ("NBA_CDN_BASE_URL", "https://cdn.nba.com"),
     "odds_api": ("ODDS_API_BASE_URL", "https://api.the-odds-api.com"),
+    "balldontlie": ("BALLDONTLIE_BASE_URL", "https://api.balldontlie.io"),
+    "nba_injury_report": ("NBA_INJURY_REPORT_BASE_URL", "https://ak-static.cms.nba.com"),
 }
 ODDS_API_KEY_ENV = "ODDS_API_KEY"
+BALLDONTLIE_API_KEY_ENV = "BALLDONTLIE_API_KEY"
 
 
 class PlatformEnvError(ValueError):
@@ -146,7 +149,7 @@ class ProdSettings:
 
 @dataclass(frozen=True)
 class Settings:
-    """This process's settings. Holds no secret: only whether ``ODDS_API_KEY`` is set."""
+    """This process's settings. Holds no secret: only whether ``ODDS_API_KEY`` / ``BALLDONTLIE_API_KEY`` are set."""
 
     env: str
     home: Path
@@ -168,7 +171,7 @@ class Settings:
         env = _environ(environ)
         which = platform_env(env)
         home = Path(env.get("NBA_PLATFORM_HOME") or ".nba_platform").resolve()
-        scraper_variables = [name for name, _ in SCRAPER_HOSTS.values()] + [ODDS_API_KEY_ENV]
+        scraper_variables = [name for name, _ in SCRAPER_HOSTS.values()] + [ODDS_API_KEY_ENV, BALLDONTLIE_API_KEY_ENV]
         return cls(
             env=which,
             home=home,

@@ -8,6 +8,10 @@ Layout, relative to the landing root:
     odds_api/events/<YYYY-MM-DD>/<snapshotUTC e.g. 20251021T170000Z>.json
     odds_api/player_points/<YYYY-MM-DD>/<event_id>/<snapshotUTC>.json
     nba_cdn/playbyplay/<YYYY-MM-DD>/playbyplay_<gameId>.json     (landed for later shot-zone features)
+    nba_cdn/boxscore/<YYYY-MM-DD>/boxscore_<gameId>.json         (liveData box score: starters, who did not play)
+    balldontlie/box_scores/<YYYY-MM-DD>/box_scores.json          (second box-score source)
+    balldontlie/player_injuries/<YYYY-MM-DD>/<snapshotUTC>[_p<N>].json   (injury news as of the snapshot)
+    nba_com/injury_report/<YYYY-MM-DD>/<edition e.g. 2024-01-04_12PM>.pdf  (official report, by ET report date)
 
 Writes are atomic (see `core.storage`). A file is never replaced by a different payload without
 the old bytes being kept under ``_versions/``; unreadable files are copied to ``_quarantine/`` with a
@@ -34,6 +38,10 @@ SCHEDULE = "nba_cdn/schedule"
 ODDS_EVENTS = "odds_api/events"
 ODDS_PLAYER_POINTS = "odds_api/player_points"
 PLAYBYPLAY = "nba_cdn/playbyplay"
+CDN_BOXSCORES = "nba_cdn/boxscore"
+BDL_BOX_SCORES = "balldontlie/box_scores"
+BDL_PLAYER_INJURIES = "balldontlie/player_injuries"
+INJURY_REPORTS = "nba_com/injury_report"
 
 VERSIONS_DIR = "_versions"
 QUARANTINE_DIR = "_quarantine"

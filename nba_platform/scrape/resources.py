@@ -5,14 +5,16 @@ shows which variable points a scraper elsewhere and otherwise the host itself. D
 ``EnvVar`` when a run starts and refuses one whose variable is unset, and it has no default for one;
 so an unset variable is left out rather than passed as an ``EnvVar``. The Odds API key is
 ``dg.EnvVar("ODDS_API_KEY")`` when set (the UI shows the name, never the value), else None, and a
-scrape of the Odds API then fails with "ODDS_API_KEY is not set" while the definitions still load.
+scrape of the Odds API then fails with "ODDS_API_KEY is not set" while the definitions still load;
+``BALLDONTLIE_API_KEY`` works the same way.
 """
 
 from __future__ import annotations
 
 import dagster as dg
 
-from nba_platform.core.settings import ODDS_API_KEY_ENV, SCRAPER_HOSTS, Settings
+from nba_platform.core.settings import BALLDONTLIE_API_KEY_ENV, ODDS_API_KEY_ENV, SCRAPER_HOSTS, Settings
+from nba_platform.scrape.balldontlie_client import BalldontlieResource
 from nba_platform.scrape.nba_cdn_client import NbaCdnResource
 from nba_platform.scrape.nba_stats_client import NbaStatsResource
 from nba_platform.scrape.odds_api_client import OddsApiResource
@@ -31,5 +33,8 @@ def scrape_resources(settings: Settings | None = None) -> dict[str, dg.Configura
         "nba_stats": NbaStatsResource(base_url=env_var_or(*SCRAPER_HOSTS["nba_stats"])),
         "odds_api": OddsApiResource(
             base_url=env_var_or(*SCRAPER_HOSTS["odds_api"]), api_key=env_var_or(ODDS_API_KEY_ENV, None)
+        ),
+        "balldontlie": BalldontlieResource(
+            base_url=env_var_or(*SCRAPER_HOSTS["balldontlie"]), api_key=env_var_or(BALLDONTLIE_API_KEY_ENV, None)
         ),
     }
