@@ -17,6 +17,7 @@ from nba_platform.analytics.history import (
     ROTATION_TEAM_GAMES,
     as_of_before,
     league_running_averages,
+    played_only,
     player_running_stats,
     team_games,
     team_running_stats,
@@ -110,7 +111,7 @@ def build_upcoming_context(
     score, or whose latest team is not in the game), which the asset reports.
     """
     slots = scheduled_team_slots(schedule)
-    player_history = schemas.conform(player_history, "player_game_summary")
+    player_history = played_only(schemas.conform(player_history, "player_game_summary"))
     team_history = schemas.conform(team_history, "team_game_summary")
     if slots.is_empty() or player_history.is_empty():
         return schemas.empty("upcoming_player_game_context"), 0

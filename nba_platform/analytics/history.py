@@ -20,6 +20,12 @@ HISTORY_DAYS = 400
 ROTATION_TEAM_GAMES = 5
 
 
+def played_only(player_history: pl.DataFrame) -> pl.DataFrame:
+    """The player-games that were played: a listed player who sat (played=false) has no points or minutes,
+    and a DNP is not a zero-point game in anyone's history."""
+    return player_history.filter(pl.col("played"))
+
+
 def as_of_before(
     targets: pl.DataFrame, stats: pl.DataFrame, by: str | list[str], on: str = "game_date", stats_on: str = "game_date"
 ) -> pl.DataFrame:

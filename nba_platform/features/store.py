@@ -21,7 +21,7 @@ from __future__ import annotations
 import polars as pl
 
 from nba_platform import tables as schemas
-from nba_platform.analytics.history import as_of_before, player_running_stats, team_games
+from nba_platform.analytics.history import as_of_before, played_only, player_running_stats, team_games
 
 COMPUTED, FALLBACK, DEFAULT, MISSING = "computed", "fallback", "default", "missing"
 QUALITY_WEIGHT = {COMPUTED: 1.0, FALLBACK: 0.5, DEFAULT: 0.5, MISSING: 0.0}
@@ -93,7 +93,7 @@ def build_feature_store(
     feature_version: str = FEATURE_VERSION,
 ) -> pl.DataFrame:
     context = schemas.conform(context, "upcoming_player_game_context")
-    player_history = schemas.conform(player_history, "player_game_summary")
+    player_history = played_only(schemas.conform(player_history, "player_game_summary"))
     team_history = schemas.conform(team_history, "team_game_summary")
     if context.is_empty() or player_history.is_empty():
         return schemas.empty("ml_feature_store")

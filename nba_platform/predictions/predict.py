@@ -14,6 +14,7 @@ import numpy as np
 import polars as pl
 
 from nba_platform import tables as schemas
+from nba_platform.analytics.history import played_only
 from nba_platform.core.calendar import week_start
 from nba_platform.predictions import config
 from nba_platform.predictions.bundle import ModelBundle
@@ -79,7 +80,7 @@ def predict_props(
     features = schemas.conform(features, "ml_feature_store")
     if features.is_empty():
         return schemas.empty("player_prop_predictions")
-    player_history = schemas.conform(player_history, "player_game_summary")
+    player_history = played_only(schemas.conform(player_history, "player_game_summary"))
     team_history = schemas.conform(team_history, "team_game_summary")
     weeks = features.with_columns(_week=pl.col("game_date").map_elements(week_start, return_dtype=pl.Date))
     parts = [

@@ -25,6 +25,8 @@ from nba_platform.raw.parsing import SourceParseError
 # Which raw asset each kind of landed file feeds (events lists feed none: the odds files carry them).
 ASSET_FOR_KIND = {
     "player_boxscores": "raw_player_boxscores",
+    "cdn_boxscore": "raw_player_boxscores",
+    "bdl_box_scores": "raw_player_boxscores",
     "team_boxscores": "raw_team_boxscores",
     "schedule": "raw_schedule",
     "odds_player_points": "raw_prop_lines",

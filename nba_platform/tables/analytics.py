@@ -66,10 +66,12 @@ PLAYER_GAME_SUMMARY = Table(
     summary="Player-game box score with rates, team/opponent and the pre-game line.",
     description=(
         "Player-game box score with minutes, true shooting, effective FG%, usage rate, "
-        "team/opponent, home/away, and the pre-game consensus line with the result against it."
+        "team/opponent, home/away, and the pre-game consensus line with the result against it. "
+        "Players listed but not playing have a row with played=false, null points and minutes and "
+        "the reason category: every reader of points/minutes history uses played rows only."
     ),
     keys=("game_id", "player_id"),
-    required=("game_date", "points", "player_lookup"),
+    required=("game_date", "player_lookup", "played"),
     # Usage can pass 100 in a one-minute cameo (3 shots in 1 minute is 140); 300 is impossible.
     ranges={"minutes": (0, 65), "points": (0, 100), "effective_fg_pct": (0, 1.5), "usage_rate": (0, 300)},
     clustering=("player_lookup", "team_abbr"),
@@ -107,6 +109,9 @@ PLAYER_GAME_SUMMARY = Table(
             "effective_fg_pct": pl.Float64,
             "usage_rate": pl.Float64,
             "starter": pl.Boolean,
+            "played": pl.Boolean,
+            "dnp_reason_category": pl.String,
+            "box_source": pl.String,
             "won": pl.Boolean,
             "points_line": pl.Float64,
             "over_under_result": pl.String,
