@@ -17,7 +17,7 @@ import polars as pl
 from nba_platform import tables as schemas
 from nba_platform.core.names import player_lookup
 from nba_platform.raw.nba_cdn import season_id_from_game_id
-from nba_platform.raw.parsing import load_json, require_type
+from nba_platform.raw.parsing import SourceParseError, load_json, require_type
 from nba_platform.raw.validation import Parsed, rejected_rows
 
 SOURCE = "balldontlie.box_scores"
@@ -182,3 +182,30 @@ def unmatched_players(frame: pl.DataFrame) -> list[str]:
     """'TEAM Name' of the balldontlie rows without an NBA player id (what the mapping could not place)."""
     rows = frame.filter((pl.col("source") == "balldontlie") & (pl.col("player_id") < 0))
     return sorted(f"{t} {n}" for t, n in rows.select("team_abbreviation", "player_name").unique().iter_rows())
+
+
+def box_score_games(data: bytes, location: str) -> pl.DataFrame:
+    """The games of one `/box_scores` response (game_date, away@home, final, players listed): what the
+    scraper checks before landing it. A response that is not the endpoint's shape raises SourceParseError."""
+    payload = load_json(data, SOURCE, location)
+    require_type(payload, dict, SOURCE, location, "the response")
+    rows = []
+    for i, entry in enumerate(require_type(payload.get("data"), list, SOURCE, location, "data")):
+        require_type(entry, dict, SOURCE, location, f"game {i}")
+        try:
+            home, away = entry["home_team"], entry["visitor_team"]
+            players = len(home.get("players", [])) + len(away.get("players", []))
+            rows.append({
+                "game_date": dt.date.fromisoformat(str(entry["date"])[:10]),
+                "matchup": f"{away['abbreviation']}@{home['abbreviation']}",
+                "final": str(entry.get("status", "")).lower() == "final",
+                "players": players,
+            })
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise SourceParseError(SOURCE, location, f"game {i}: {exc!r}") from exc
+    schema = {"game_date": pl.Date, "matchup": pl.String, "final": pl.Boolean, "players": pl.Int64}
+    games = pl.DataFrame(rows, schema=schema)
+    empty = games.filter(pl.col("final") & (pl.col("players") == 0))
+    if empty.height:
+        raise SourceParseError(SOURCE, location, f"final game {empty['matchup'][0]} lists no players")
+    return games
