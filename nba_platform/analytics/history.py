@@ -23,7 +23,8 @@ ROTATION_TEAM_GAMES = 5
 def played_only(player_history: pl.DataFrame) -> pl.DataFrame:
     """The player-games that were played: a listed player who sat (played=false) has no points or minutes,
     and a DNP is not a zero-point game in anyone's history."""
-    return player_history.filter(pl.col("played"))
+    # `played` is required in the table; a frame built without it (null) keeps its rows, as before the column.
+    return player_history.filter(pl.col("played").fill_null(True))
 
 
 def as_of_before(

@@ -131,6 +131,33 @@ def test_grading_outcomes_and_profit():
     assert res["absolute_error"].to_list()[:3] == pytest.approx([5.0, 3.0, 0.0])
 
 
+def test_a_listed_player_who_did_not_play_is_void_not_a_zero_point_miss():
+    preds = schemas.conform(
+        pl.DataFrame(
+            {
+                "game_date": [dt.date(2024, 11, 1)] * 2, "game_id": ["g1"] * 2, "player_id": [1, 2],
+                "player_lookup": ["a", "b"], "player_name": ["a", "b"], "team_abbr": ["X"] * 2,
+                "opponent_team_abbr": ["Y"] * 2, "system_id": ["s"] * 2, "predicted_points": [20.0, 10.0],
+                "predicted_std": [5.0] * 2, "line": [18.5, 12.5], "over_price": [-110] * 2, "under_price": [-110] * 2,
+                "line_books": [3] * 2, "line_snapshot_utc": [None] * 2, "p_over": [0.4] * 2, "edge": [1.5] * 2,
+                "recommendation": ["UNDER", "UNDER"], "confidence": [0.2] * 2, "model_version": ["m"] * 2,
+                "feature_version": ["v"] * 2,
+            }
+        ),
+        "player_prop_predictions",
+    )
+    box = history_rows([(dt.date(2024, 11, 1), 1, 1, 14, 30.0), (dt.date(2024, 11, 1), 2, 1, 0, 0.0)])
+    # Player 2 was listed but sat (the summary gives a DNP no points): his UNDER is void, not a win at 0 points.
+    box = box.with_columns(
+        game_id=pl.lit("g1"),
+        played=pl.col("player_id") == 1,
+        points=pl.when(pl.col("player_id") == 1).then(pl.col("points")),
+        minutes=pl.when(pl.col("player_id") == 1).then(pl.col("minutes")),
+    )
+    res = grade_predictions(preds, box).sort("player_id")
+    assert res["outcome"].to_list() == ["HIT", "VOID"] and res["profit_units"].to_list() == pytest.approx([100 / 110, 0.0])
+
+
 @pytest.mark.parametrize(
     "a, b",
     [("Nikola Jokić", "Nikola Jokic"), ("Jimmy Butler III", "Jimmy Butler"), ("Jaren Jackson Jr.", "Jaren Jackson"),
