@@ -54,5 +54,7 @@ def scrape_env(monkeypatch):
     from .scrape_support import KEY
 
     monkeypatch.setenv("ODDS_API_KEY", KEY)
-    for name in ("NBA_STATS_BASE_URL", "NBA_CDN_BASE_URL", "ODDS_API_BASE_URL", "STORAGE_EMULATOR_HOST"):
+    names = ("NBA_STATS_BASE_URL", "NBA_CDN_BASE_URL", "ODDS_API_BASE_URL", "BALLDONTLIE_BASE_URL",
+             "BALLDONTLIE_API_KEY", "STORAGE_EMULATOR_HOST")
+    for name in names:
         monkeypatch.delenv(name, raising=False)

@@ -35,7 +35,7 @@ def team_game_summary(
                 "one_row_per_player_who_played",
                 asset="player_game_summary",
                 blocking=True,
-                description="as many rows as raw player box-score rows",
+                description="as many rows as raw player box-score rows (players listed but not playing included)",
             ),
             dg.AssetCheckSpec(
                 "players_add_up_to_team_points",

@@ -33,7 +33,7 @@ from nba_platform.publishing.documents import (
 
 def players_on(game_date: dt.date, player_summary: pl.DataFrame, results: pl.DataFrame) -> list[str]:
     """Who gets a document for the date: everyone who played or was predicted."""
-    played = rows_on(player_summary, game_date)["player_lookup"]
+    played = rows_on(played_only(player_summary), game_date)["player_lookup"]
     predicted = rows_on(results, game_date)["player_lookup"]
     return sorted(set(played.to_list()) | set(predicted.to_list()))
 
