@@ -143,18 +143,21 @@ def raw_team_boxscores(context: dg.AssetExecutionContext, landing: LandingResour
     )
 
 
-def _final_games(context: dg.AssetExecutionContext, zone: lz.LandingZone, dates: list[dt.date]) -> pl.DataFrame | None:
-    """The counted games of the dates from the landed schedule(s); None when a season has none landed."""
+def _scheduled_games(context: dg.AssetExecutionContext, zone: lz.LandingZone, dates: list[dt.date]) -> pl.DataFrame | None:
+    """The games of the dates from the landed season schedules (postponed ones left out); None when no
+    season of the dates has one. A season without one is logged: its box scores are neither placed
+    (balldontlie) nor checked."""
     frames = []
     for season in sorted({season_of(d) for d in dates}):
         try:
             schedule = landed_schedule(zone, season)
         except SourceParseError as exc:
             context.log.warning(f"{exc}: the box scores of {season} cannot be placed or checked")
-            return None
+            continue
         if schedule is None:
-            return None
-        frames.extend(games_on(schedule, d, COUNTED_GAME_TYPES) for d in dates if season_of(d) == season)
+            context.log.warning(f"no schedule landed for {season}: its box scores cannot be placed or checked")
+            continue
+        frames.extend(games_on(schedule, d) for d in dates if season_of(d) == season)
     return pl.concat(frames) if frames else None
 
 
@@ -187,8 +190,8 @@ def raw_player_boxscores(context: dg.AssetExecutionContext, landing: LandingReso
     bdl_paths = [lz.bdl_box_scores_path(d) for d in days if zone.exists(lz.bdl_box_scores_path(d))]
     stats, rejected_stats, q_stats = _read_all(context, zone, stats_paths, _read_leaguegamelog("P"), table)
     cdn, rejected_cdn, q_cdn = _read_all(context, zone, cdn_paths, read_boxscore, table)
-    final = _final_games(context, zone, dates)
-    games = None if final is None else final.select(GAME_COLUMNS)
+    scheduled = _scheduled_games(context, zone, dates)
+    games = None if scheduled is None else scheduled.select(GAME_COLUMNS)
     known = pl.concat([stats, cdn]).select(
         "team_abbreviation", player_lookup_expr("player_name").alias("player_lookup"), "player_id"
     )
@@ -213,10 +216,10 @@ def raw_player_boxscores(context: dg.AssetExecutionContext, landing: LandingReso
         )
     covered = set(frame["game_id"].unique().to_list())
     team_paths = [lz.team_boxscores_path(d) for d in days if zone.exists(lz.team_boxscores_path(d))]
-    if final is None:
+    if scheduled is None:
         missing = None
     else:
-        finals = final.filter(pl.col("game_status") == 3)
+        finals = scheduled.filter((pl.col("game_status") == 3) & pl.col("season_type").is_in(COUNTED_GAME_TYPES))
         missing = sources.missing_games(finals, covered)
         if missing.height and team_paths:
             # A game stats.nba.com's team log has is box-scored (the replay's player logs skip playoffs).
