@@ -127,3 +127,22 @@ def test_without_a_fallback_the_failure_is_raised_with_every_reason(tmp_path, mo
     assert notes[0].startswith("nba_stats failed") and notes[1].startswith("nba_cdn failed")
     assert "BALLDONTLIE_API_KEY is not set" in notes[2]
     assert zone.list("nba_stats") == [] and zone.list(lz.CDN_BOXSCORES) == []
+
+
+def test_a_final_game_no_source_has_fails_the_blocking_check_by_name(tmp_path):
+    day = dt.date(2025, 3, 15)
+    zone = lz.LocalLanding(tmp_path / "landing")
+    schedule = read(SCHEDULE_2024_25)
+    zone.write(lz.schedule_path("2024-25"), schedule)
+    finals = parse_schedule(schedule, "s").filter((pl.col("game_date") == day) & (pl.col("game_status") == 3))
+    for game in list(finals.iter_rows(named=True))[1:]:  # every final game but the first
+        zone.write(lz.cdn_boxscore_path("2025-03-15", game["game_id"]), cdn_boxscore_for(game))
+    warehouse = tmp_path / "warehouse.duckdb"
+    with dg.instance_for_test() as instance:
+        result = dg.materialize([raw_player_boxscores], partition_key="2025-03-15", instance=instance,
+                                resources=local_resources(str(tmp_path / "landing"), str(warehouse)), raise_on_error=False)
+    check = next(c for c in result.get_asset_check_evaluations() if c.check_name == "every_final_game_has_box_scores")
+    first = finals.row(0, named=True)
+    assert not check.passed and check.severity == dg.AssetCheckSeverity.ERROR
+    assert check.metadata["missing_games"].value == [
+        f"2025-03-15 {first['game_id']} {first['away_team_abbr']}@{first['home_team_abbr']}"]
