@@ -84,6 +84,9 @@ def scan_landing(
         relpath, game_date = unit.split("#")
         landed = lz.classify(relpath)
         to_run[game_date].add(ASSET_FOR_KIND[landed.kind])
+        if landed.kind == "schedule" and lz.bdl_box_scores_path(game_date) in files:
+            # balldontlie rows are placed on the schedule's games: a changed schedule re-places them.
+            to_run[game_date].add("raw_player_boxscores")
         digests[game_date].append(f"{unit}={digest}")
     return {"files": files, "units": units}, to_run, digests, unreadable
 
