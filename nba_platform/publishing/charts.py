@@ -74,7 +74,7 @@ class LineChart:
 
 
 WIDTH, HEIGHT = 520, 260
-MARGIN = {"left": 48, "top": 28, "right": 16, "bottom": 40}
+MARGIN = {"left": 48, "top": 28, "right": 28, "bottom": 40}  # right: room for the last date label
 
 
 def _frame(chart_id: str, title: str, x_title: str, y_title: str) -> LineChart:
@@ -129,7 +129,8 @@ def daily_chart(
     y_range: tuple[float, float] | None = None,
     reference: tuple[float, str] | None = None,
 ) -> LineChart:
-    """One line per system of a daily metric (`mae`, `hit_rate`) over the document's daily records."""
+    """One line per system of a daily metric (`mae`, `hit_rate`) over the document's daily records.
+    Colours follow `colors()` of every system in the document, the same in every chart of the page."""
     chart = _frame(chart_id, title, "game date (ET)", y_title)
     systems = systems_doc.get("systems") or []
     days = sorted({d["game_date"] for s in systems for d in s["daily"]})
@@ -173,7 +174,9 @@ def daily_chart(
     return chart
 
 
-def calibration_chart(calibration: dict[str, Any] | None, chart_id: str = "chart-calibration") -> LineChart:
+def calibration_chart(
+    calibration: dict[str, Any] | None, palette: dict[str, str] | None = None, chart_id: str = "chart-calibration"
+) -> LineChart:
     """Reliability diagram: per bucket of predicted P(over), the mean prediction (x) against the observed
     over rate (y), one line per system; on the diagonal a system is calibrated."""
     chart = _frame(chart_id, "Calibration of P(over)", "predicted P(over), bucket mean", "observed over rate")
@@ -185,7 +188,7 @@ def calibration_chart(calibration: dict[str, Any] | None, chart_id: str = "chart
     chart.y_ticks = [Tick(y(k / 5), f"{k / 5:.1f}") for k in range(6)]
     chart.references.append(Reference(x(0), y(0), x(1), y(1), "perfect calibration"))
     systems = (calibration or {}).get("systems") or []
-    palette = colors([s["system_id"] for s in systems])
+    palette = palette or colors([s["system_id"] for s in systems])
     for s in systems:
         points = [
             Point(

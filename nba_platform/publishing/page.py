@@ -129,7 +129,9 @@ def page_charts(systems_doc: dict[str, Any] | None) -> dict[str, Any] | None:
             y_range=(0.0, 1.0),
             reference=(BREAK_EVEN, f"break-even at -110: {charts.pct1(BREAK_EVEN)}"),
         ),
-        "calibration": charts.calibration_chart(systems_doc.get("calibration")),
+        "calibration": charts.calibration_chart(
+            systems_doc.get("calibration"), charts.colors([s["system_id"] for s in systems])
+        ),
     }
 
 
