@@ -118,6 +118,9 @@ def test_the_document_is_graded_the_next_day_and_matches_its_schema(slate):
         "hit_rate": None, "profit_units": None,
     }
     assert before["message"] is None and before["status"]["state"] == "ok"
+    bad_price = {**before, "picks": [{**first, "price": -50}, *before["picks"][1:]]}
+    with pytest.raises(ValueError, match="at /picks/0/price"):
+        validate_document("best_bets", bad_price)  # not an American price
 
     results = rows("prediction_results", [result(3, 15, line_result="UNDER"), result(1, 20, "MISS", "UNDER")])
     next_day = NOON_ET + dt.timedelta(days=1)
