@@ -189,7 +189,7 @@ def exports_players(
 @dg.asset(
     **_spec(
         "exports_systems",
-        "systems/performance.json: each system's last 7 and 30 days and season (MAE, bias, hit rate, ROI, Brier) "
+        "systems/performance.json: each system's last 7 and 30 days and season (MAE, bias, hit rate, ROI, Brier), "
         "its daily record and the calibration of its P(over) over 30 days, as of the latest date run (an older date "
         "never replaces a newer document).",
     ),
