@@ -104,7 +104,7 @@ FEATURE_DESCRIPTIONS: dict[str, str] = {
     "line_movement": "consensus pre-tip line minus the opening line",
     "team_out_minutes_share": (
         "expected share of his team's minutes missing tonight: over his rotation teammates, absence weight of "
-        "their status (OUT 1, DOUBTFUL 0.75, QUESTIONABLE 0.5, market no-line 0.39) x their last-10 minutes / the "
+        "their status (OUT 1, DOUBTFUL 0.75, QUESTIONABLE 0.5, market no-line 0.54) x their last-10 minutes / the "
         "team's last-10 minutes; computed from an injury report, fallback from the market alone, missing with neither"
     ),
     "team_out_fga_share": "as team_out_minutes_share, for field goal attempts",

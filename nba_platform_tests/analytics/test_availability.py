@@ -89,9 +89,9 @@ def test_market_status_without_a_report():
     # Player 4 (rotation, no line while his game has lines) is questionable; so is 5.
     assert _status(ctx, 4) == ("QUESTIONABLE", "market", EARLY)
     team1 = ctx.filter(pl.col("player_id") == 1).row(0, named=True)
-    # Teammates 4 and 5 each carry 30/240 of the minutes and 22/100, 25/100 of the points, at weight 0.39.
-    assert team1["team_out_minutes_share"] == pytest.approx(0.39 * 2 * 30 / 240)
-    assert team1["team_out_points_share"] == pytest.approx(0.39 * (22 + 25) / 100)
+    # Teammates 4 and 5 each carry 30/240 of the minutes and 22/100, 25/100 of the points, at weight 0.54.
+    assert team1["team_out_minutes_share"] == pytest.approx(0.54 * 2 * 30 / 240)
+    assert team1["team_out_points_share"] == pytest.approx(0.54 * (22 + 25) / 100)
     assert team1["team_rotation_out"] == 0 and team1["absence_basis"] == "market"
     assert team1["implied_team_total"] == pytest.approx(3 * 15.5)
     assert team1["line_share_of_team_total"] == pytest.approx(1 / 3)
