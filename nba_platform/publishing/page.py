@@ -26,6 +26,7 @@ COLUMNS: list[tuple[str, str]] = [
     ("Edge", "num"),
     ("P(over)", "num"),
     ("Pick", "text"),
+    ("Status", "text"),
     ("Conf", "num"),
     ("Last 5", "num"),
     ("Season", "num"),
@@ -59,6 +60,8 @@ tbody tr:hover { background: #f3f6fc; }
 tr.pass { color: var(--mute); }
 .pick-OVER { color: var(--over); font-weight: 600; }
 .pick-UNDER { color: var(--under); font-weight: 600; }
+.pick-OUT { color: var(--under); }
+tr.out { color: var(--mute); text-decoration: line-through; }
 .charts { display: flex; gap: 16px; flex-wrap: wrap; }
 figure { margin: 0; background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 8px; }
 figcaption { color: var(--mute); font-size: 12px; }
@@ -134,6 +137,16 @@ def table_rows(tonight: dict[str, Any]) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda p: (-(p["confidence"] or 0.0), p["name"]))
 
 
+SOURCE_LABELS = {"nba_injury_report": "injury report", "balldontlie": "balldontlie", "market": "market", "none": ""}
+
+
+def _availability(a: dict[str, Any]) -> str:
+    """'OUT (injury report)'; nothing for a player nobody has reported on."""
+    if a["status"] == "UNKNOWN":
+        return ""
+    return f"{a['status']} ({SOURCE_LABELS[a['source']]})"
+
+
 def _row(p: dict[str, Any]) -> str:
     ctx = p["context"]
     rec = p["recommendation"]
@@ -147,12 +160,13 @@ def _row(p: dict[str, Any]) -> str:
         _cell(_fmt(p["edge"], signed=True), p["edge"], True),
         _cell(_fmt(p["p_over"], 3), p["p_over"], True),
         _cell(rec, css=f"pick-{rec}"),
+        _cell(_availability(p["availability"])),
         _cell(_fmt(p["confidence"], 2), p["confidence"], True),
         _cell(_fmt(ctx["points_last_5"]), ctx["points_last_5"], True),
         _cell(_fmt(ctx["points_season"]), ctx["points_season"], True),
         _cell(_fmt(ctx["days_rest"], 0) + (" B2B" if ctx["back_to_back"] else ""), ctx["days_rest"], True),
     ]
-    cls = ' class="pass"' if rec == "PASS" else ""
+    cls = ' class="pass"' if rec == "PASS" else ' class="out"' if rec == "OUT" else ""
     return f"<tr{cls}>{''.join(cells)}</tr>"
 
 
@@ -257,6 +271,7 @@ def render_page(tonight: dict[str, Any], systems_doc: dict[str, Any] | None) -> 
 <li><b>{recs["OVER"]}</b> OVER</li>
 <li><b>{recs["UNDER"]}</b> UNDER</li>
 <li><b>{recs["PASS"]}</b> PASS</li>
+<li><b>{recs["OUT"]}</b> OUT (ruled out or doubtful: no pick)</li>
 </ul>
 <h2>Tonight's props</h2>
 <p class="meta">Click a column to sort (again to reverse). Sorted by: <span id="sorted-by">Conf (descending)</span>.</p>

@@ -125,6 +125,8 @@ def test_tonight_shows_a_ruled_out_player_with_status_source_and_no_pick(slate):
         "status": "OUT", "source": "nba_injury_report", "reason": "Injury/Illness Left Ankle; Sprain",
         "as_of_utc": "2025-11-18T22:30:00Z",
     }
+    html = render_page(doc, None)
+    assert '<tr class="out">' in html and "<td>OUT (injury report)</td>" in html
     # The schema refuses an OVER/UNDER for a player ruled out.
     out["recommendation"] = "OVER"
     with pytest.raises(InvalidDocumentError):
