@@ -14,8 +14,9 @@ import json
 import polars as pl
 import pytest
 
-from nba_platform.analytics.availability import INJURY_REPORT_SCHEMA
+from nba_platform.analytics.availability import INJURY_REPORT_SCHEMA, market_availability
 from nba_platform.analytics.context import build_upcoming_context
+from nba_platform.analytics.lines import consensus_lines
 from nba_platform.core.names import player_lookup
 from nba_platform.features.store import build_feature_store
 from nba_platform.predictions.predict import predict_props
@@ -162,3 +163,34 @@ def test_market_signal_on_the_2025_26_weeks():
     # The market-implied status is exactly that split.
     assert set(without["availability_status"]) == {"QUESTIONABLE"}
     assert set(with_line["availability_status"]) == {"AVAILABLE"}
+
+
+def test_a_real_event_whose_book_pulls_a_player_later():
+    """A real landed event (2025-11-07), plus a made later snapshot in which one book no longer lists its
+    first player: that book's line leaves the player's consensus; every other player keeps his."""
+    lines = real_frames.odds(dt.date(2025, 11, 7), dt.date(2025, 11, 7))
+    event = lines["event_id"].sort().first()
+    real = lines.filter(pl.col("event_id") == event)
+    # The player most books price, and the first of those books.
+    counts = real.group_by("player_lookup").agg(pl.col("bookmaker").n_unique().alias("n"), pl.col("bookmaker").min())
+    player, books_for, book = counts.sort(["n", "player_lookup"], descending=[True, False]).row(0)
+    assert books_for >= 2
+    later = real.filter(pl.col("bookmaker") == book).with_columns(
+        snapshot_utc=pl.col("snapshot_utc") + dt.timedelta(hours=1)
+    ).filter(pl.col("player_lookup") != player)
+    assert later["snapshot_utc"].max() < later["commence_time_utc"].min()  # still before tip
+    before = consensus_lines(real)
+    after = consensus_lines(pl.concat([real, later]))
+    row = after.filter(pl.col("player_lookup") == player)
+    assert row["line_books"].item() == before.filter(pl.col("player_lookup") == player)["line_books"].item() - 1
+    others = pl.col("player_lookup") != player
+    assert after.filter(others)["line_books"].to_list() == before.filter(others)["line_books"].to_list()
+    market = market_availability(pl.concat([real, later])).filter(pl.col("player_lookup") == player).row(0, named=True)
+    assert market["market_listed"] is True and market["market_pulled"] is False
+    # Pulled by every book: no consensus, and the market calls him DOUBTFUL-worthy (pulled).
+    everyone_later = real.with_columns(snapshot_utc=pl.col("snapshot_utc") + dt.timedelta(hours=1)).filter(
+        pl.col("player_lookup") != player
+    )
+    both = pl.concat([real, everyone_later])
+    assert consensus_lines(both).filter(pl.col("player_lookup") == player).is_empty()
+    assert market_availability(both).filter(pl.col("player_lookup") == player)["market_pulled"].item() is True
