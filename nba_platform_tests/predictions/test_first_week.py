@@ -35,3 +35,12 @@ def test_mid_season_week_keeps_the_days_just_before_it():
     # No lines at all (the offline replay's history): nothing to carry, the usual window.
     _, valid = _split(_labeled(dates, dt.date(2000, 1, 1)), week)
     assert valid["game_date"].max() == dates[-1]
+
+
+def test_first_week_without_any_lines_holds_out_the_last_games():
+    """The offline replay: last season has no lines; the opening week still gets a held-out window (the
+    last days of last season), never an empty one."""
+    last_season = [dt.date(2024, 10, 22) + dt.timedelta(days=i) for i in range(170)]
+    train, valid = _split(_labeled(last_season, dt.date(2000, 1, 1)), dt.date(2025, 10, 20))
+    assert valid.height == VALID_DAYS and valid["game_date"].max() == last_season[-1]
+    assert train.height == len(last_season) - VALID_DAYS
