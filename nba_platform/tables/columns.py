@@ -67,7 +67,11 @@ FEATURE_COLUMNS: dict[str, pl.DataType] = {
 }
 
 # Availability features (v3), computed in the context (analytics/availability.py) and carried by the store.
-AVAILABILITY_FEATURES = tuple(list(FEATURE_COLUMNS)[list(FEATURE_COLUMNS).index("team_out_minutes_share"):])
+AVAILABILITY_FEATURES = (
+    "team_out_minutes_share", "team_out_fga_share", "team_out_points_share", "team_rotation_out",
+    "opp_out_minutes_share", "opp_out_fga_share", "opp_out_points_share", "opp_rotation_out",
+    "team_star_out", "opp_star_out", "implied_team_total", "implied_team_total_vs_avg", "line_share_of_team_total",
+)
 
 # What each feature is (features/store.py computes them). Every statistic comes from games strictly before
 # game_date; the text says the fallback (a stated stand-in) or default where a feature has one.
