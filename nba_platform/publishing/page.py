@@ -134,7 +134,8 @@ def table_rows(tonight: dict[str, Any]) -> list[dict[str, Any]]:
         for p in game["players"]:
             if p["line"] is not None:
                 rows.append({**p, "tip": (game["tip_time_et"] or "")[11:16]})
-    return sorted(rows, key=lambda p: (-(p["confidence"] or 0.0), p["name"]))
+    # Most confident first; players ruled out (no confidence) last, as the page's own sort puts blanks.
+    return sorted(rows, key=lambda p: (p["confidence"] is None, -(p["confidence"] or 0.0), p["name"]))
 
 
 SOURCE_LABELS = {"nba_injury_report": "injury report", "balldontlie": "balldontlie", "market": "market", "none": ""}

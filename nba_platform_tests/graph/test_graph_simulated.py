@@ -217,7 +217,7 @@ def test_page_in_headless_chromium_sorts_by_clicked_column_without_errors(sim_ru
     with serve_folder(pub / "site") as base, headless_chromium() as page:
         page.goto(f"{base}/{END.isoformat()}.html")
         assert page.evaluate(f"{rows_js}.length") == expected
-        conf = [float(v) for v in column("Conf")]
+        conf = [float(v) if v else -1.0 for v in column("Conf")]  # blank: ruled out, listed last
         assert conf == sorted(conf, reverse=True)  # as rendered: most confident first
 
         page.click(f"#picks th:nth-child({col['Pred'] + 1})")
