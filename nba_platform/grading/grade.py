@@ -1,7 +1,8 @@
 """Phase 5b: grade predictions against the box score.
 
 Outcomes: HIT / MISS / PUSH for OVER and UNDER picks; VOID when the player did not play (DNP) in a
-game that has a box score; NO_BET for PASS and NO_LINE rows; PENDING while the game has no box
+game that has a box score; NO_BET for PASS, NO_LINE and OUT rows (a player ruled out is never a pick, so
+never in hit rate or ROI); PENDING while the game has no box
 score yet. Profit is per 1-unit stake at the consensus price of the side taken.
 """
 

@@ -21,7 +21,7 @@ from nba_platform.grading.evaluation import reliability
 from nba_platform.publishing import PUBLISHED_SYSTEM, SCHEMA_VERSION
 from nba_platform.publishing import status as st
 
-RECOMMENDATIONS = ("OVER", "UNDER", "PASS", "NO_LINE")
+RECOMMENDATIONS = ("OVER", "UNDER", "PASS", "NO_LINE", "OUT")
 # Confidence buckets of the results breakdown: [low, high) on the 0-1 confidence scale.
 CONFIDENCE_BUCKETS = ((0.0, 0.1), (0.1, 0.2), (0.2, 0.3), (0.3, 0.4), (0.4, 1.01))
 GAME_LOG_GAMES = 10
@@ -205,6 +205,12 @@ def tonight_players(predictions: pl.DataFrame, features: pl.DataFrame) -> list[d
                 "recommendation": p["recommendation"],
                 "confidence": num(p["confidence"], 3),
                 "model_version": p["model_version"],
+                "availability": {
+                    "status": p["availability_status"] or "UNKNOWN",
+                    "source": p["availability_source"] or "none",
+                    "reason": p["availability_reason"],
+                    "as_of_utc": st.iso_utc(f.get("availability_as_of_utc")) if f else None,
+                },
                 "systems": by_system.get(key, {}),
                 "context": _context(f),
             }

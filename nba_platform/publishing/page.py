@@ -31,6 +31,7 @@ COLUMNS: list[tuple[str, str]] = [
     ("Edge", "num"),
     ("P(over)", "num"),
     ("Pick", "text"),
+    ("Status", "text"),
     ("Conf", "num"),
     ("Last 5", "num"),
     ("Season", "num"),
@@ -84,7 +85,18 @@ def table_rows(tonight: dict[str, Any]) -> list[dict[str, Any]]:
         for p in game["players"]:
             if p["line"] is not None:
                 rows.append({**p, "tip": (game["tip_time_et"] or "")[11:16]})
-    return sorted(rows, key=lambda p: (-(p["confidence"] or 0.0), p["name"]))
+    # Most confident first; players ruled out (no confidence) last, as the page's own sort puts blanks.
+    return sorted(rows, key=lambda p: (p["confidence"] is None, -(p["confidence"] or 0.0), p["name"]))
+
+
+SOURCE_LABELS = {"nba_injury_report": "injury report", "balldontlie": "balldontlie", "market": "market", "none": ""}
+
+
+def _availability(a: dict[str, Any]) -> str:
+    """'OUT (injury report)'; nothing for a player nobody has reported on."""
+    if a["status"] == "UNKNOWN":
+        return ""
+    return f"{a['status']} ({SOURCE_LABELS[a['source']]})"
 
 
 def _row(p: dict[str, Any]) -> dict[str, Any]:
@@ -100,12 +112,13 @@ def _row(p: dict[str, Any]) -> dict[str, Any]:
         _cell(_fmt(p["edge"], signed=True), p["edge"], True),
         _cell(_fmt(p["p_over"], 3), p["p_over"], True),
         _cell(rec, css=f"pick-{rec}"),
+        _cell(_availability(p["availability"])),
         _cell(_fmt(p["confidence"], 2), p["confidence"], True),
         _cell(_fmt(ctx["points_last_5"]), ctx["points_last_5"], True),
         _cell(_fmt(ctx["points_season"]), ctx["points_season"], True),
         _cell(_fmt(ctx["days_rest"], 0) + (" B2B" if ctx["back_to_back"] else ""), ctx["days_rest"], True),
     ]
-    return {"cells": cells, "pass": rec == "PASS"}
+    return {"cells": cells, "css": {"PASS": "pass", "OUT": "out"}.get(rec, "")}
 
 
 def page_charts(systems_doc: dict[str, Any] | None) -> dict[str, Any] | None:

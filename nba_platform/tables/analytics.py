@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from nba_platform.tables.columns import UTC_TS
+from nba_platform.tables.columns import AVAILABILITY_FEATURES, FEATURE_COLUMNS, UTC_TS
 from nba_platform.tables.model import Table, columns
 
 TEAM_GAME_SUMMARY = Table(
@@ -172,6 +172,13 @@ UPCOMING_PLAYER_GAME_CONTEXT = Table(
             "under_price": pl.Int32,
             "line_books": pl.Int32,
             "line_snapshot_utc": UTC_TS,
+            "rotation_player": pl.Boolean,
+            "availability_status": pl.String,
+            "availability_source": pl.String,
+            "availability_as_of_utc": UTC_TS,
+            "availability_reason": pl.String,
+            "absence_basis": pl.String,
+            **{name: FEATURE_COLUMNS[name] for name in AVAILABILITY_FEATURES},
         }
     ),
 )

@@ -91,7 +91,7 @@ def table_section(table: Table) -> str:
 # ----------------------------------------------------------------------------------------------
 
 # Shared objects documented once in `export.common` and referred to by name elsewhere.
-COMMON_OBJECTS = ("status", "outcome_summary", "window_summary")
+COMMON_OBJECTS = ("status", "outcome_summary", "window_summary", "availability")
 # How the shared scalar definitions read in a table.
 COMMON_SCALARS = {
     "schema_version": "string `1.x`",

@@ -257,7 +257,7 @@ def test_page_in_headless_chromium_shows_best_bets_charts_and_sorts_without_erro
 
         # The table: as rendered most confident first; a click sorts by the column, again reverses.
         assert page.locator("#picks tbody tr").count() == expected
-        conf = [float(v) for v in column("Conf")]
+        conf = [float(v) if v else -1.0 for v in column("Conf")]  # blank: ruled out, listed last
         assert conf == sorted(conf, reverse=True)
         page.click(f"#picks th:nth-child({col['Pred'] + 1})")
         pred = [float(v) for v in column("Pred")]
