@@ -51,7 +51,13 @@ FEATURE_COLUMNS: dict[str, pl.DataType] = {
     "points_line": pl.Float64,
     "line_movement": pl.Float64,
     "has_line": pl.Boolean,
+    "projected_minutes": pl.Float64,
 }
+
+# Features the predictions phase adds to the vector from the week's trained models (projected_minutes:
+# predictions/minutes.py). The feature store is built before any model, so its table holds the others.
+MODEL_FEATURES = ("projected_minutes",)
+STORE_FEATURE_COLUMNS: dict[str, pl.DataType] = {k: v for k, v in FEATURE_COLUMNS.items() if k not in MODEL_FEATURES}
 
 # What each feature is (features/store.py computes them). Every statistic comes from games strictly before
 # game_date; the text says the fallback (a stated stand-in) or default where a feature has one.
@@ -86,6 +92,8 @@ FEATURE_DESCRIPTIONS: dict[str, str] = {
     "pace_differential": "mean of team and opponent pace minus the league's pace",
     "team_win_pct": "his team's win share this season before the date",
     "line_movement": "consensus pre-tip line minus the opening line",
+    "projected_minutes": "minutes the week's minutes model projects for him if he plays (role, rest, the line's hint, "
+    "who is out); added by the predictions phase",
 }
 
 DESCRIPTIONS: dict[str, str] = {
