@@ -121,6 +121,8 @@ def played_minutes(player_history: pl.DataFrame) -> pl.DataFrame:
 def _input(frame: pl.DataFrame, name: str) -> pl.Expr:
     """One input as Float64, null where its quality flag says missing or the frame lacks it."""
     if name == "line_implied_minutes":
+        if not {"points_line", "points_per_minute_last_10"} <= set(frame.columns):
+            return pl.lit(None, dtype=pl.Float64).alias(name)
         ppm = pl.col("points_per_minute_last_10")
         value = pl.when(ppm > 0).then(pl.col("points_line") / ppm)
     elif name == "availability_level":
