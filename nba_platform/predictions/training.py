@@ -1,10 +1,10 @@
 """Walk-forward training of one week's `points_model`.
 
-Everything is learned from rows dated before `week_start`: the LightGBM booster, each system's
-spread and calibration, and the ensemble weights. The last VALID_DAYS before the week (at most 30%
-of the dates) are held out:
-the booster early-stops on them and every system is scored on them out of sample; the booster is then
-refitted on all rows with the number of rounds found.
+Everything is learned from rows dated before `week_start`: the minutes model (minutes.py), the
+LightGBM booster, each system's spread and calibration, and the ensemble weights. The last VALID_DAYS
+before the week (at most 30% of the dates; after an offseason, the last VALID_DAYS dates with games)
+are held out: the minutes model and the booster early-stop on them and every system is scored on them
+out of sample; both are then refitted on all rows with the number of rounds found.
 """
 
 from __future__ import annotations
@@ -48,7 +48,12 @@ def _split(labeled: pl.DataFrame, week_start: dt.date) -> tuple[pl.DataFrame, pl
     """Hold out the last VALID_DAYS before the week, but never more than the last 30% of the dates
     (early in a season's history the booster still needs most rows to learn from)."""
     dates = labeled["game_date"].unique().sort()
-    cut = max(week_start - dt.timedelta(days=VALID_DAYS), dates[int(len(dates) * 0.7)])
+    floor = dates[int(len(dates) * 0.7)]
+    cut = max(week_start - dt.timedelta(days=VALID_DAYS), floor)
+    if cut > dates[-1]:
+        # The first week of a season: the days before it are the offseason, without a game. Hold out
+        # the last VALID_DAYS dates that had games instead (an empty hold-out cannot early-stop or score).
+        cut = max(dates[max(len(dates) - VALID_DAYS, 0)], floor)
     return labeled.filter(pl.col("game_date") < cut), labeled.filter(pl.col("game_date") >= cut)
 
 

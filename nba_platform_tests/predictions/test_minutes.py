@@ -147,3 +147,14 @@ def test_the_store_table_leaves_model_features_to_the_predictions_phase():
     assert "projected_minutes" in schemas.FEATURE_COLUMNS and "projected_minutes" not in store
     assert all(name in store and f"q_{name}" in store for name in schemas.STORE_FEATURE_COLUMNS)
     assert "projected_minutes" in schemas.TABLES["player_prop_predictions"].schema
+
+
+def test_first_week_after_an_offseason_holds_out_the_last_days_with_games():
+    features, players, teams, dates = _league(60)
+    # Sixty days after the last game: the 28 days before the week hold no game at all.
+    week = dates[-1] + dt.timedelta(days=60 - (dates[-1] + dt.timedelta(days=60)).weekday())
+    bundle = train_week(week, features, players, teams)
+    assert bundle.metadata["status"] == "trained" and bundle.minutes is not None
+    held_out = [dt.date.fromisoformat(d) for d in bundle.metadata["validation_window"]]
+    assert held_out[1] == dates[-1] and held_out[0] > dates[0]
+    assert bundle.metadata["validation_rows"] > 0
