@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import lightgbm as lgb
 import numpy as np
 import polars as pl
 import pytest
@@ -12,7 +13,10 @@ from nba_platform import tables as schemas
 from nba_platform.grading.evaluation import evaluate, minutes_accuracy
 from nba_platform.grading.grade import grade_predictions
 from nba_platform.predictions import minutes
+from nba_platform.predictions.bundle import ModelBundle
 from nba_platform.predictions.predict import predict_props
+from nba_platform.predictions.systems import lightgbm_model
+from nba_platform.predictions.systems.base import SystemInputs
 from nba_platform.predictions.systems.matchup import Matchup
 from nba_platform.predictions.training import train_week
 
@@ -158,3 +162,16 @@ def test_first_week_after_an_offseason_holds_out_the_last_days_with_games():
     held_out = [dt.date.fromisoformat(d) for d in bundle.metadata["validation_window"]]
     assert held_out[1] == dates[-1] and held_out[0] > dates[0]
     assert bundle.metadata["validation_rows"] > 0
+
+
+def test_a_bundle_trained_before_projected_minutes_existed_still_predicts():
+    features, players, teams, dates = _league(30)
+    labeled = features.join(players.select("game_id", "player_id", pl.col("points").cast(pl.Float64)), on=["game_id", "player_id"])
+    old_names = [f for f in lightgbm_model.FEATURES if f != "projected_minutes"]
+    data = lgb.Dataset(lightgbm_model.matrix(labeled, old_names), label=labeled["points"].to_numpy(), feature_name=old_names)
+    booster = lgb.train({**lightgbm_model.PARAMS, "min_data_in_leaf": 5}, data, num_boost_round=20)
+    old = ModelBundle(dates[-1], booster.model_to_string(), 20)  # no minutes model either
+    rows = minutes.with_projection(features.filter(pl.col("game_date") == dates[-1]), None)
+    predicted = lightgbm_model.LightGBMSystem().predict(SystemInputs(rows, players, teams, old))
+    assert predicted["predicted_points"].to_list() == pytest.approx(booster.predict(lightgbm_model.matrix(rows, old_names)).tolist())
+    assert predicted["predicted_points"].null_count() == 0
