@@ -454,3 +454,18 @@ def test_the_evaluation_prints_the_calibration_table():
     assert text[4] == "line                                 4.700"
     assert text[6].startswith("Calibration of p_over") and text[-2] == calibration_lines(calibration)[-1]
     assert text[-1] == "evaluated in 95 s"
+    # With the minutes report: its table between the points table and the calibration.
+    report["minutes"] = {
+        "played_rows": 950, "rows": 880, "rows_with_line": 390,
+        "mae": {"projected_minutes": 4.1, "baseline_minutes_last5": 4.6},
+        "mae_on_lined_rows": {"projected_minutes": 3.9, "baseline_minutes_last5": 4.2},
+    }
+    text = evaluation_text(report).splitlines()
+    assert text[5:10] == [
+        "",
+        "Minutes: 880 rows (390 with a line) of 950 played player-games",
+        "projection                  MAE all  MAE lined",
+        "projected_minutes             4.100      3.900",
+        "baseline_minutes_last5        4.600      4.200",
+    ]
+    assert text[11].startswith("Calibration of p_over")

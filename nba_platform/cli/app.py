@@ -280,7 +280,12 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     print(f"walk-forward {args.start}..{args.end}", file=out, flush=True)
     materialize_range(args.start, args.end, args.landing, warehouse, on_chunk=Progress(args.start, args.end, out))
     where = f"where game_date between DATE '{args.start}' and DATE '{args.end}'"
-    report = evaluate(read_table("prediction_results", warehouse, where), read_table("ml_feature_store", warehouse, where))
+    report = evaluate(
+        read_table("prediction_results", warehouse, where),
+        read_table("ml_feature_store", warehouse, where),
+        read_table("player_prop_predictions", warehouse, where),
+        read_table("player_game_summary", warehouse, where),
+    )
     report["seconds"] = round(time.perf_counter() - began, 1)
     print(json.dumps(report) if args.json else "\n" + evaluation_text(report))
     return 0

@@ -232,7 +232,21 @@ def evaluation_text(report: dict[str, Any]) -> str:
         )
     lines.append(f"{'line':<22}{'':>9}{_num(lined.get('line'), 11)}")
     done = [f"evaluated in {report['seconds']:.0f} s"] if "seconds" in report else []
-    return "\n".join([*lines, "", *calibration_lines(report["calibration"]), *done])
+    minutes = minutes_lines(report["minutes"]) if "minutes" in report else []
+    return "\n".join([*lines, *minutes, "", *calibration_lines(report["calibration"]), *done])
+
+
+def minutes_lines(minutes: dict[str, Any]) -> list[str]:
+    """The minutes projection beside its naive baselines (MAE in minutes, same played rows)."""
+    lines = [
+        "",
+        f"Minutes: {minutes['rows']} rows ({minutes['rows_with_line']} with a line) of {minutes['played_rows']} "
+        "played player-games",
+        f"{'projection':<26}{'MAE all':>9}{'MAE lined':>11}",
+    ]
+    for name, mae in minutes["mae"].items():
+        lines.append(f"{name:<26}{_num(mae, 9)}{_num(minutes['mae_on_lined_rows'].get(name), 11)}")
+    return lines
 
 
 def calibration_lines(calibration: dict[str, list[dict[str, Any]]]) -> list[str]:

@@ -154,7 +154,7 @@ def build_feature_store(
         "opponent_def_rating", "opponent_pace", "team_pace",
     }
     flags = []
-    for name in schemas.FEATURE_COLUMNS:
+    for name in schemas.STORE_FEATURE_COLUMNS:
         if name in explicit_flags:
             continue
         if name in ABSENCE_FEATURES:
@@ -183,7 +183,7 @@ def build_feature_store(
             flags.append(_flag_if_present(name).alias(f"q_{name}"))
     features = features.with_columns(flags)
 
-    q_cols = [f"q_{name}" for name in schemas.FEATURE_COLUMNS]
+    q_cols = [f"q_{name}" for name in schemas.STORE_FEATURE_COLUMNS]
     features = features.with_columns(
         missing_feature_count=pl.sum_horizontal([(pl.col(q) == MISSING).cast(pl.Int32) for q in q_cols]).cast(pl.Int32),
         quality_score=pl.mean_horizontal([pl.col(q).replace_strict(QUALITY_WEIGHT, return_dtype=pl.Float64) for q in q_cols]),

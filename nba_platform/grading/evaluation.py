@@ -11,6 +11,8 @@ from typing import Any
 
 import polars as pl
 
+from nba_platform.predictions import minutes as minutes_model
+
 BASELINES = {
     "baseline_season_avg": pl.col("points_avg_season"),
     "baseline_last5": pl.col("points_avg_last_5"),
@@ -69,7 +71,47 @@ def reliability(results: pl.DataFrame, system_id: str, buckets: int = 10) -> lis
     ]
 
 
-def evaluate(results: pl.DataFrame, features: pl.DataFrame) -> dict[str, Any]:
+def minutes_accuracy(predictions: pl.DataFrame, player_games: pl.DataFrame, features: pl.DataFrame) -> dict[str, Any]:
+    """Walk-forward MAE of `projected_minutes` (from the predictions) beside the naive minutes baselines,
+    on the same played player-games (those where every one of them has a value), and on those with a line."""
+    projected = predictions.select("game_id", "player_id", minutes_model.PROJECTED).unique(["game_id", "player_id"])
+    rows = (
+        minutes_model.played_minutes(player_games)
+        .join(projected, on=["game_id", "player_id"])
+        .join(
+            features.select(
+                "game_id", "player_id", "points_line", *[e.alias(n) for n, e in minutes_model.BASELINES.items()]
+            ),
+            on=["game_id", "player_id"],
+        )
+    )
+    compared = [minutes_model.PROJECTED, *minutes_model.BASELINES]
+    common = rows.drop_nulls(compared)
+    lined = common.filter(pl.col("points_line").is_not_null())
+
+    def mae(frame: pl.DataFrame) -> dict[str, float | None]:
+        return {
+            c: (round(float((frame[c] - frame["actual_minutes"]).abs().mean()), 4) if frame.height else None)
+            for c in compared
+        }
+
+    return {
+        "played_rows": rows.height,
+        "rows": common.height,
+        "rows_with_line": lined.height,
+        "mae": mae(common),
+        "mae_on_lined_rows": mae(lined),
+    }
+
+
+def evaluate(
+    results: pl.DataFrame,
+    features: pl.DataFrame,
+    predictions: pl.DataFrame | None = None,
+    player_games: pl.DataFrame | None = None,
+) -> dict[str, Any]:
+    """The report; with the range's predictions (their `projected_minutes`) and player-game summaries,
+    it also scores the minutes projection (`minutes`)."""
     wide, systems = _wide(results, features)
     compared = [*systems, *BASELINES]
     # The same rows for everyone: every system and baseline has a prediction.
@@ -108,4 +150,9 @@ def evaluate(results: pl.DataFrame, features: pl.DataFrame) -> dict[str, Any]:
         "betting": betting,
         "brier": brier,
         "calibration": {system: reliability(results, system) for system in systems},
+        **(
+            {"minutes": minutes_accuracy(predictions, player_games, features)}
+            if predictions is not None and player_games is not None
+            else {}
+        ),
     }

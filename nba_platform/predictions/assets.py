@@ -28,8 +28,8 @@ TRAINING_WINDOW = window_mapping(start_offset=-60, end_offset=-1)
     # It reads the warehouse: the writers' pool and the warehouse retry policy (policies.py).
     pool=policies.warehouse_pool(),
     retry_policy=policies.WAREHOUSE_RETRY,
-    description="The week's LightGBM booster, every system's spread and calibration, and ensemble weights, "
-    "all learned from games before the week (walk-forward).",
+    description="The week's LightGBM booster and minutes model, every system's spread and calibration, and ensemble "
+    "weights, all learned from games before the week (walk-forward).",
     ins={
         "features": dg.AssetIn("ml_feature_store", partition_mapping=TRAINING_WINDOW),
         "player_history": dg.AssetIn("player_game_summary", partition_mapping=TRAINING_WINDOW),
@@ -55,6 +55,8 @@ def points_model(
             "train_rows": meta.get("train_rows", 0),
             "validation_rows": meta.get("validation_rows", 0),
             "validation_mae": dg.MetadataValue.json(meta.get("validation_mae", {})),
+            # The minutes model's held-out MAE beside the last-5 and season minutes averages.
+            "minutes_validation_mae": dg.MetadataValue.json(meta.get("minutes_model", {}).get("validation_mae", {})),
             "ensemble_weights": dg.MetadataValue.json(bundle.ensemble_weights),
             "feature_importance": dg.MetadataValue.json(
                 dict(list(meta.get("feature_importance", {}).items())[:15])

@@ -1,5 +1,5 @@
-"""What `points_model` stores for a week: the booster, each system's spread and calibration, the
-ensemble weights, and the metadata the UI shows. Plain data, so any pickling IO manager can keep it."""
+"""What `points_model` stores for a week: the booster, the minutes model, each system's spread and
+calibration, the ensemble weights, and the metadata the UI shows. Plain data, so any pickling IO manager can keep it."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 import lightgbm as lgb
 
 from nba_platform.predictions.distribution import Calibration, LineCalibration, Spread
+from nba_platform.predictions.minutes import MinutesModel
 
 
 @dataclass
@@ -21,6 +22,8 @@ class ModelBundle:
     calibrations: dict[str, Calibration] = field(default_factory=dict)
     ensemble_weights: dict[str, dict[str, float]] = field(default_factory=dict)
     line_calibrations: dict[str, LineCalibration] = field(default_factory=dict)
+    # The week's minutes model (None before there are enough rows, and in bundles older than it).
+    minutes: MinutesModel | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
 
     @property

@@ -1,7 +1,8 @@
 """Phase 5: run every system on the feature rows and turn points into picks.
 
 For each system: `predicted_points`; a normal predictive distribution with the system's spread and
-out-of-sample calibration from that week's `points_model`; `p_over` against the consensus pre-tip
+out-of-sample calibration from that week's `points_model` (whose minutes model first adds
+`projected_minutes` to the feature rows); `p_over` against the consensus pre-tip
 line the feature store carries; `edge`; a recommendation (thresholds in config.py); `confidence`
 = |2 p_over - 1| on a 0-1 scale. Players without a line still get a prediction (NO_LINE). A player
 ruled OUT or DOUBTFUL (analytics/availability.py: injury report first, then the market) gets `OUT`
@@ -19,7 +20,7 @@ from nba_platform import tables as schemas
 from nba_platform.analytics.availability import NO_PICK_STATUSES
 from nba_platform.analytics.history import played_only
 from nba_platform.core.calendar import week_start
-from nba_platform.predictions import config
+from nba_platform.predictions import config, minutes
 from nba_platform.predictions.bundle import ModelBundle
 from nba_platform.predictions.distribution import prob_over
 from nba_platform.predictions.systems import BASE_SYSTEMS, ENSEMBLE, ensemble
@@ -43,9 +44,12 @@ def recommendation_expr() -> pl.Expr:
 
 
 def _predict_week(features: pl.DataFrame, bundle: ModelBundle | None, player_history, team_history) -> pl.DataFrame:
+    # The week's minutes model completes the feature vector the systems read (null without one).
+    features = minutes.with_projection(features, bundle.minutes if bundle is not None else None)
     inputs = SystemInputs(features, player_history, team_history, bundle)
     wide = system_predictions(features, inputs).join(
-        features.select("game_id", "player_id", pl.col("points_line").alias(ensemble.LINE)), on=["game_id", "player_id"]
+        features.select("game_id", "player_id", minutes.PROJECTED, pl.col("points_line").alias(ensemble.LINE)),
+        on=["game_id", "player_id"],
     )
     weights = bundle.ensemble_weights if bundle is not None else None
     if not weights:
@@ -64,7 +68,7 @@ def _predict_week(features: pl.DataFrame, bundle: ModelBundle | None, player_his
         sigma = source.spread(system_id).sigma(mu)
         p_over = source.line_calibration(system_id).apply(prob_over(mu, sigma, line, source.calibration(system_id)))
         frames.append(
-            wide.select("game_id", "player_id").with_columns(
+            wide.select("game_id", "player_id", minutes.PROJECTED).with_columns(
                 system_id=pl.lit(system_id),
                 model_version=pl.lit(version),
                 predicted_points=pl.Series(mu).fill_nan(None),

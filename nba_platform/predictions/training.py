@@ -1,10 +1,10 @@
 """Walk-forward training of one week's `points_model`.
 
-Everything is learned from rows dated before `week_start`: the LightGBM booster, each system's
-spread and calibration, and the ensemble weights. The last VALID_DAYS before the week (at most 30%
-of the dates) are held out:
-the booster early-stops on them and every system is scored on them out of sample; the booster is then
-refitted on all rows with the number of rounds found.
+Everything is learned from rows dated before `week_start`: the minutes model (minutes.py), the
+LightGBM booster, each system's spread and calibration, and the ensemble weights. The last VALID_DAYS
+before the week (at most 30% of the dates; after an offseason, the last VALID_DAYS dates with games)
+are held out: the minutes model and the booster early-stop on them and every system is scored on them
+out of sample; both are then refitted on all rows with the number of rounds found.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import polars as pl
 
 from nba_platform import tables as schemas
 from nba_platform.analytics.history import played_only
+from nba_platform.predictions import minutes
 from nba_platform.predictions.bundle import ModelBundle
 from nba_platform.predictions.distribution import fit_calibration, fit_line_calibration, fit_spread, prob_over
 from nba_platform.predictions.systems import BASE_SYSTEMS, ENSEMBLE, ensemble, lightgbm_model
@@ -26,9 +27,13 @@ MIN_TRAIN_ROWS = 1000
 
 
 def labeled_rows(features: pl.DataFrame, player_history: pl.DataFrame) -> pl.DataFrame:
-    """Feature rows of played games with the points actually scored."""
+    """Feature rows of played games with the points actually scored (and the minutes, for the minutes model)."""
     actual = player_history.select("game_id", "player_id", pl.col("points").cast(pl.Float64).alias("actual_points"))
-    return schemas.conform(features, "ml_feature_store").join(actual, on=["game_id", "player_id"], how="inner")
+    return (
+        schemas.conform(features, "ml_feature_store")
+        .join(actual, on=["game_id", "player_id"], how="inner")
+        .join(minutes.played_minutes(player_history), on=["game_id", "player_id"], how="left")
+    )
 
 
 def system_predictions(rows: pl.DataFrame, inputs: SystemInputs) -> pl.DataFrame:
@@ -88,8 +93,15 @@ def train_week(
         )
 
     train, valid = _split(labeled, week_start)
+    # Minutes first: the points booster and the systems read its projection. The held-out days get the
+    # projection of a model fitted before them, the training rows out-of-fold ones (minutes.py).
+    minutes_model = minutes.train(train, valid)
+    train = minutes.attach(train, minutes.cross_fitted(train, minutes_model))
+    valid = minutes.with_projection(valid, minutes_model)
     booster, rounds, valid_mae = lightgbm_model.train(train, valid)
-    provisional = ModelBundle(week_start, booster.model_to_string(num_iteration=rounds), rounds)
+    provisional = ModelBundle(
+        week_start, booster.model_to_string(num_iteration=rounds), rounds, minutes=minutes_model
+    )
     scored = system_predictions(valid, SystemInputs(valid, player_history, team_history, provisional)).join(
         valid.select("game_id", "player_id", pl.col("points_line").alias(ensemble.LINE), "actual_points"),
         on=["game_id", "player_id"],
@@ -112,7 +124,8 @@ def train_week(
     lined = scored.filter(pl.col(ensemble.LINE).is_not_null())
     maes["line_on_lined_rows"] = _mae(lined[ensemble.LINE], lined["actual_points"])
 
-    full = lightgbm_model.fit(labeled, rounds)
+    full = lightgbm_model.fit(pl.concat([train, valid], how="diagonal_relaxed"), rounds)
+    minutes_model = minutes.refit(labeled, minutes_model)
     importance = dict(zip(lightgbm_model.FEATURES, full.feature_importance("gain").round(1).tolist(), strict=True))
     return ModelBundle(
         week_start,
@@ -122,6 +135,7 @@ def train_week(
         calibrations,
         weights,
         line_calibrations,
+        minutes=minutes_model,
         metadata={
             "status": "trained",
             "training_window": [labeled["game_date"].min().isoformat(), labeled["game_date"].max().isoformat()],
@@ -134,5 +148,6 @@ def train_week(
             "feature_importance": dict(sorted(importance.items(), key=lambda kv: -kv[1])),
             "ensemble_weights": weights,
             "line_calibration": {k: [round(v.a, 3), round(v.b, 3)] for k, v in line_calibrations.items() if v.fitted},
+            "minutes_model": {"rounds": minutes_model.rounds, **minutes_model.metadata},
         },
     )

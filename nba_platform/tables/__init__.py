@@ -10,7 +10,7 @@ from __future__ import annotations
 import polars as pl
 
 from nba_platform.tables.analytics import PLAYER_GAME_SUMMARY, TEAM_GAME_SUMMARY, UPCOMING_PLAYER_GAME_CONTEXT
-from nba_platform.tables.columns import FEATURE_COLUMNS, UTC_TS
+from nba_platform.tables.columns import FEATURE_COLUMNS, MODEL_FEATURES, STORE_FEATURE_COLUMNS, UTC_TS
 from nba_platform.tables.model import Column, Table
 from nba_platform.tables.monitoring import MATERIALIZATION_LOG
 from nba_platform.tables.precompute import ML_FEATURE_STORE
@@ -22,7 +22,8 @@ from nba_platform.tables.predictions import (
 from nba_platform.tables.raw import RAW_PLAYER_BOXSCORES, RAW_PROP_LINES, RAW_SCHEDULE, RAW_TEAM_BOXSCORES
 
 __all__ = [
-    "ALL_TABLES", "Column", "DATASETS", "FEATURE_COLUMNS", "OPS_TABLES", "TABLES", "UTC_TS",
+    "ALL_TABLES", "Column", "DATASETS", "FEATURE_COLUMNS", "MODEL_FEATURES", "OPS_TABLES", "STORE_FEATURE_COLUMNS",
+    "TABLES", "UTC_TS",
     "SchemaMismatchError", "Table", "conform", "empty", "schema",
 ]
 

@@ -64,6 +64,7 @@ FEATURE_COLUMNS: dict[str, pl.DataType] = {
     "implied_team_total": pl.Float64,
     "implied_team_total_vs_avg": pl.Float64,
     "line_share_of_team_total": pl.Float64,
+    "projected_minutes": pl.Float64,
 }
 
 # Availability features (v3), computed in the context (analytics/availability.py) and carried by the store.
@@ -72,6 +73,11 @@ AVAILABILITY_FEATURES = (
     "opp_out_minutes_share", "opp_out_fga_share", "opp_out_points_share", "opp_rotation_out",
     "team_star_out", "opp_star_out", "implied_team_total", "implied_team_total_vs_avg", "line_share_of_team_total",
 )
+
+# Features the predictions phase adds to the vector from the week's trained models (projected_minutes:
+# predictions/minutes.py). The feature store is built before any model, so its table holds the others.
+MODEL_FEATURES = ("projected_minutes",)
+STORE_FEATURE_COLUMNS: dict[str, pl.DataType] = {k: v for k, v in FEATURE_COLUMNS.items() if k not in MODEL_FEATURES}
 
 # What each feature is (features/store.py computes them). Every statistic comes from games strictly before
 # game_date; the text says the fallback (a stated stand-in) or default where a feature has one.
@@ -123,6 +129,8 @@ FEATURE_DESCRIPTIONS: dict[str, str] = {
     "implied_team_total": "sum of the consensus points lines of his team's players in this game (needs 3 lines)",
     "implied_team_total_vs_avg": "implied_team_total minus the team's mean line sum over its last 10 games with lines",
     "line_share_of_team_total": "his points line / implied_team_total",
+    "projected_minutes": "minutes the week's minutes model projects for him if he plays (role, rest, the line's hint, "
+    "who is out); added by the predictions phase",
 }
 
 DESCRIPTIONS: dict[str, str] = {

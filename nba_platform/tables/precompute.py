@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from nba_platform.tables.columns import FEATURE_COLUMNS, UTC_TS
+from nba_platform.tables.columns import STORE_FEATURE_COLUMNS, UTC_TS
 from nba_platform.tables.model import Table, columns
 
 ML_FEATURE_STORE = Table(
@@ -32,8 +32,8 @@ ML_FEATURE_STORE = Table(
             "player_name": pl.String,
             "team_abbr": pl.String,
             "opponent_team_abbr": pl.String,
-            **FEATURE_COLUMNS,
-            **{f"q_{name}": pl.String for name in FEATURE_COLUMNS},
+            **STORE_FEATURE_COLUMNS,
+            **{f"q_{name}": pl.String for name in STORE_FEATURE_COLUMNS},
             "league_pace": pl.Float64,
             "league_def_rating": pl.Float64,
             "over_price": pl.Int32,

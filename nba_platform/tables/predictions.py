@@ -19,7 +19,7 @@ PLAYER_PROP_PREDICTIONS = Table(
     ),
     keys=("game_id", "player_id", "system_id"),
     required=("game_date", "recommendation", "model_version"),
-    ranges={"predicted_points": (0, 100), "p_over": (0, 1), "confidence": (0, 1)},
+    ranges={"predicted_points": (0, 100), "p_over": (0, 1), "confidence": (0, 1), "projected_minutes": (0, 58)},
     clustering=("system_id", "player_lookup"),
     columns=columns(
         {
@@ -33,6 +33,7 @@ PLAYER_PROP_PREDICTIONS = Table(
             "system_id": pl.String,
             "predicted_points": pl.Float64,
             "predicted_std": pl.Float64,
+            "projected_minutes": pl.Float64,
             "line": pl.Float64,
             "over_price": pl.Int32,
             "under_price": pl.Int32,

@@ -12,7 +12,7 @@ import pytest
 
 from nba_platform import tables
 from nba_platform.tables import ALL_TABLES, OPS_TABLES, TABLES, SchemaMismatchError, conform, empty
-from nba_platform.tables.columns import FEATURE_COLUMNS
+from nba_platform.tables.columns import FEATURE_COLUMNS, MODEL_FEATURES, describe
 from nba_platform.tables.dictionary import DEFAULT_PATH, DictionaryLayoutError, render
 
 
@@ -45,7 +45,9 @@ def test_the_registry_holds_the_tables_of_each_phase():
     assert TABLES["ml_feature_store"].column("days_rest").description == "days since the player's previous game"
     assert TABLES["upcoming_player_game_context"].column("team_pace").description.startswith("his team's pace over its last 10")
     # Every feature has its own definition (no generic text).
-    assert len({TABLES["ml_feature_store"].column(f).description for f in FEATURE_COLUMNS}) == len(FEATURE_COLUMNS)
+    store = [f for f in FEATURE_COLUMNS if f not in MODEL_FEATURES]
+    assert len({TABLES["ml_feature_store"].column(f).description for f in store}) == len(store) == len(FEATURE_COLUMNS) - len(MODEL_FEATURES)
+    assert len({describe(f) for f in FEATURE_COLUMNS}) == len(FEATURE_COLUMNS)
     assert TABLES["ml_feature_store"].column("q_points_ewma").description.startswith("quality flag of points_ewma")
 
 

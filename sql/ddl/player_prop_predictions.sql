@@ -10,6 +10,7 @@ CREATE TABLE IF NOT EXISTS `predictions.player_prop_predictions` (
   system_id STRING OPTIONS (description = "prediction system"),
   predicted_points FLOAT64 OPTIONS (description = "predicted points"),
   predicted_std FLOAT64 OPTIONS (description = "standard deviation of the predictive distribution"),
+  projected_minutes FLOAT64 OPTIONS (description = "minutes the week's minutes model projects for him if he plays (role, rest, the line's hint, who is out); added by the predictions phase"),
   line FLOAT64 OPTIONS (description = "points line (over/under threshold)"),
   over_price INT64 OPTIONS (description = "American odds of the over"),
   under_price INT64 OPTIONS (description = "American odds of the under"),

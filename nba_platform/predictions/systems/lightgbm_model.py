@@ -32,9 +32,13 @@ MAX_ROUNDS = 2000
 EARLY_STOPPING = 100
 
 
-def matrix(features: pl.DataFrame) -> np.ndarray:
-    """Feature rows -> float matrix (booleans as 0/1, nulls as NaN, which LightGBM treats as missing)."""
-    return features.select(pl.col(c).cast(pl.Float64) for c in FEATURES).to_numpy().astype(np.float64)
+def matrix(features: pl.DataFrame, names: list[str] | None = None) -> np.ndarray:
+    """Feature rows -> float matrix (booleans as 0/1, nulls as NaN, which LightGBM treats as missing).
+    `names`: a booster's own features (a bundle trained before the vector changed), absent ones as NaN."""
+    return features.select(
+        pl.col(c).cast(pl.Float64) if c in features.columns else pl.lit(None, dtype=pl.Float64).alias(c)
+        for c in (names or FEATURES)
+    ).to_numpy().astype(np.float64)
 
 
 def fit(rows: pl.DataFrame, rounds: int) -> lgb.Booster:
@@ -79,4 +83,6 @@ class LightGBMSystem:
         if booster is None or inputs.features.is_empty():
             # No model for this week (not enough history before it): abstain, never guess.
             return keys.with_columns(predicted_points=pl.lit(None, dtype=pl.Float64))
-        return keys.with_columns(predicted_points=pl.Series(booster.predict(matrix(inputs.features)), dtype=pl.Float64))
+        # The booster's own feature list: a week trained before a feature was added still predicts.
+        predicted = booster.predict(matrix(inputs.features, booster.feature_name()))
+        return keys.with_columns(predicted_points=pl.Series(predicted, dtype=pl.Float64))
