@@ -184,12 +184,15 @@ def print_picks(game_date: dt.date, warehouse: str, system_id: str | None = None
 def print_exports(game_date: dt.date, warehouse: str) -> None:
     """Where the date's exports and page are, with their sizes (read back through the publisher)."""
     from nba_platform.publishing import documents as docs
+    from nba_platform.publishing.best_bets import best_bets_path
     from nba_platform.publishing.publisher import open_publisher
 
     location = default_publish_location(warehouse)
     publisher = open_publisher(location)
     print(f"\nExports for {game_date} in {location}:")
-    for rel in (docs.tonight_path(game_date), docs.results_path(game_date), docs.SYSTEMS_PATH, docs.PLAYERS_INDEX_PATH):
+    paths = (best_bets_path(game_date), docs.tonight_path(game_date), docs.results_path(game_date), docs.SYSTEMS_PATH,
+             docs.PLAYERS_INDEX_PATH)
+    for rel in paths:
         data = publisher.read_bytes(rel)
         if data is None:
             print(f"  {rel:<28} missing")
@@ -198,6 +201,8 @@ def print_exports(game_date: dt.date, warehouse: str) -> None:
         detail = ""
         if doc["document"] == "tonight":
             detail = f"  {doc['summary']['games']} games, {doc['summary']['players']} players"
+        elif doc["document"] == "best_bets":
+            detail = f"  {doc['summary']['picks']} best bets" + ("" if doc["summary"]["picks"] else f": {doc['message']}")
         elif doc["document"] == "players_index":
             detail = f"  {len(doc['players'])} player documents in players/"
         print(f"  {rel:<28} {len(data):>8} bytes  status {doc['status']['state']}{detail}")
