@@ -87,7 +87,9 @@ HISTORY_INS = {
 }
 
 
-@dg.asset(**table_asset_kwargs("upcoming_player_game_context"), ins=HISTORY_INS)
+# raw_injury_report: a new edition re-requests today's context (policies.FEATURES), and through it the
+# features and predictions, as a new lines snapshot does; the availability columns read it.
+@dg.asset(**table_asset_kwargs("upcoming_player_game_context"), ins=HISTORY_INS, deps=["raw_injury_report"])
 def upcoming_player_game_context(
     context: dg.AssetExecutionContext,
     raw_schedule: pl.DataFrame,

@@ -36,7 +36,7 @@ from pdfminer.psparser import PSException
 from pdfplumber.utils.exceptions import PdfminerException
 
 from nba_platform import tables as schemas
-from nba_platform.core.calendar import ET
+from nba_platform.core.calendar import ET, TIMEZONE
 from nba_platform.core.names import player_lookup
 from nba_platform.raw.parsing import SourceParseError, load_json, require_type
 from nba_platform.raw.teams import BALLDONTLIE_IDS, team_abbr
@@ -170,7 +170,7 @@ def read_injury_report_pdf(data: bytes, location: str) -> InjuryReport:
     if not pages:
         raise SourceParseError(SOURCE, location, "a PDF without pages")
     published = None
-    for top, line in _lines(pages[0])[:3]:
+    for _top, line in _lines(pages[0])[:3]:
         published = published or _header_time(" ".join(w["text"] for w in line))
     try:
         edition, named_time = edition_of(location)
@@ -405,7 +405,7 @@ def assign_next_games(injuries: pl.DataFrame, schedule: pl.DataFrame) -> tuple[p
         # A game without a tip time counts from the start of its ET day.
         pl.coalesce(
             "tip_time_utc",
-            pl.col("game_date").cast(pl.Datetime("us")).dt.replace_time_zone(str(ET)).dt.convert_time_zone("UTC"),
+            pl.col("game_date").cast(pl.Datetime("us")).dt.replace_time_zone(TIMEZONE).dt.convert_time_zone("UTC"),
         ).alias("_tip")
     ).sort("_tip")
     joined = injuries.sort("published_utc").join_asof(
