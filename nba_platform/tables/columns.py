@@ -177,7 +177,7 @@ DESCRIPTIONS: dict[str, str] = {
     "edition": "the report edition: official report '2024-01-04_12PM' (ET publication time), balldontlie the snapshot name",
     "published_utc": "when the edition was published or the snapshot taken (UTC): what a prediction may see",
     "status": "OUT, DOUBTFUL, QUESTIONABLE, PROBABLE or AVAILABLE",
-    "reason": "the reason the source gives (official: category - body part; injury, balldontlie: news and expected return)",
+    "reason": "the reason the source gives (official report: e.g. 'Injury/Illness - Left Knee; Surgery'; balldontlie: the news and expected return)",
     "margin": "points minus opponent points",
     "starter": "started the game (null: the source does not say)",
     "games_last_7_days": "games played in the 7 days before",
