@@ -271,13 +271,15 @@ AUTOMATION_SENSOR_INTERVAL_SECONDS = 30
 #    concurrent interactive queries and 1,500 table modifications per table per day of the
 #    default quotas, while a season backfill still runs as one single-run backfill.
 # Scrapers (their own branch) take a pool per source host: `scrape_nba_stats` limit 1 (stats.nba.com
-# throttles hard), `scrape_nba_cdn` limit 2, `scrape_odds_api` limit 2 (request quota per month).
+# throttles hard), `scrape_nba_cdn` limit 2, `scrape_odds_api` limit 2 (request quota per month),
+# `scrape_nba_injury_report` limit 1 (one edition list at a time: two would race on the same files).
 POOL_LIMITS = {
     "duckdb_writer": 1,
     "bigquery_writer": 8,
     "scrape_nba_stats": 1,
     "scrape_nba_cdn": 2,
     "scrape_odds_api": 2,
+    "scrape_nba_injury_report": 1,
 }
 
 

@@ -23,8 +23,10 @@ from nba_platform.core.calendar import ET, season_of
 from nba_platform.landing.zone import LandingZone
 from nba_platform.raw.game_days import games_on, landed_schedule
 from nba_platform.raw.parsing import SourceParseError
+from nba_platform.scrape.balldontlie_client import BalldontlieClient
 from nba_platform.scrape.errors import CircuitOpenError, HTTPStatusError, ScrapeBatchError, ScrapeError
 from nba_platform.scrape.http import CircuitBreaker
+from nba_platform.scrape.injury_report_client import InjuryReportClient
 from nba_platform.scrape.land import Landed
 from nba_platform.scrape.nba_cdn_client import NbaCdnClient
 from nba_platform.scrape.nba_stats_client import NbaStatsClient
@@ -33,7 +35,9 @@ from nba_platform.scrape.resources import scrape_resources
 
 log = logging.getLogger(__name__)
 
-SOURCES = ("nba_cdn", "nba_stats", "odds_api")
+SOURCES = ("nba_cdn", "nba_stats", "odds_api", "nba_injury_report")
+# Also scraped on request (`--source balldontlie`), not by default: it needs BALLDONTLIE_API_KEY.
+ALL_SOURCES = (*SOURCES, "balldontlie")
 # Historical lines: the events list as of 11:00 ET, each event's odds 30 minutes before its tip.
 HISTORICAL_EVENTS_TIME = dt.time(11, 0)
 HISTORICAL_ODDS_BEFORE_TIP = dt.timedelta(minutes=30)
@@ -132,8 +136,8 @@ class Scraper:
         return self.now().astimezone(ET).date()
 
     def run(self, source: str, game_date: dt.date) -> ScrapeReport:
-        if source not in SOURCES:
-            raise ValueError(f"unknown source {source!r}; one of {SOURCES}")
+        if source not in ALL_SOURCES:
+            raise ValueError(f"unknown source {source!r}; one of {ALL_SOURCES}")
         report = ScrapeReport(source, game_date.isoformat())
         try:
             getattr(self, f"_{source}")(report, game_date)
@@ -142,13 +146,15 @@ class Scraper:
             raise
         return report
 
-    def _each(self, report: ScrapeReport, items: Iterable[T], fetch: Callable[[T], Landed]) -> None:
-        """Fetch every item; raise the failures together after the others have landed."""
+    def _each(self, report: ScrapeReport, items: Iterable[T], fetch: Callable[[T], Landed | None]) -> None:
+        """Fetch every item (None: nothing to land); raise the failures together after the others have landed."""
         items = list(items)
         errors: list[ScrapeError] = []
         for item in items:
             try:
-                report.add(fetch(item))
+                landed = fetch(item)
+                if landed is not None:
+                    report.add(landed)
             except CircuitOpenError:
                 raise
             except HTTPStatusError as exc:
@@ -228,3 +234,38 @@ class Scraper:
             )
         finally:
             report.quota = dict(client.quota)
+
+    def _nba_injury_report(self, report: ScrapeReport, game_date: dt.date) -> None:
+        """The latest editions of the ET date's official injury report (up to now, or the whole past day)."""
+        client: InjuryReportClient = self.client("nba_injury_report")
+        now = self.now()
+        if game_date > self.today():
+            report.skipped = f"no report is published for {game_date} before that day"
+            return
+        slots = client.slots_to_try(self.zone, game_date, now)
+        if not slots:
+            report.notes.append("the latest edition is already landed")
+            return
+        missing: list[str] = []
+
+        def fetch(edition: str) -> Landed | None:
+            landed = client.scrape_edition(self.zone, game_date, edition)
+            if landed is None:
+                missing.append(edition)
+            return landed
+
+        self._each(report, slots, fetch)
+        if missing:
+            report.notes.append(f"not published: {', '.join(missing)}")
+
+    def _balldontlie(self, report: ScrapeReport, game_date: dt.date) -> None:
+        self._balldontlie_player_injuries(report, game_date)
+
+    def _balldontlie_player_injuries(self, report: ScrapeReport, game_date: dt.date) -> None:
+        """balldontlie's current injury list, one snapshot now (the endpoint has no history)."""
+        if game_date != self.today():
+            report.notes.append(f"player injuries: current news only, no snapshot for {game_date}")
+            return
+        client: BalldontlieClient = self.client("balldontlie")
+        for landed in client.scrape_player_injuries(self.zone, self.now()):
+            report.add(landed)
