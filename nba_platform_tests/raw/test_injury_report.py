@@ -211,3 +211,20 @@ def test_balldontlie_bad_items_are_rejected_with_reasons():
     assert [r.split(":")[0] for r in parsed.rejected["reason"]] == ["unknown_team", "unknown_status", "malformed_item"]
     with pytest.raises(SourceParseError, match="not valid JSON"):
         read_player_injuries(b"<html>", "balldontlie/player_injuries/2025-11-05/20251105T150000Z.json")
+
+
+def test_reference_parse_of_2025_03_15_against_that_nights_box_score():
+    """The replaced system's parse (its PDF is damaged) spells teams by nickname; every team maps to a
+    tricode of its matchup, and with our name key nobody listed Out is in that night's box score."""
+    seed = json.loads((FIXTURES / "nba_com" / "injury_report_2025-03-15.seed_parse.json").read_text())
+    from nba_platform.core.names import player_lookup
+    from nba_platform.raw.nba_stats import parse_leaguegamelog
+
+    for record in seed:
+        assert team_abbr(record["team"]) in record["matchup"].split("@")
+    box = parse_leaguegamelog((FIXTURES / "nba_stats" / "leaguegamelog_P_2025-03-15.json").read_bytes(), "p", "P")
+    played = set(box["player_name"].map_elements(player_lookup, return_dtype=pl.String))
+    out = {player_lookup(official_player_name(r["player"])) for r in seed if r["status"] == "Out"}
+    others = {player_lookup(official_player_name(r["player"])) for r in seed if r["status"] in ("Probable", "Available")}
+    assert len(out) == 39 and not out & played
+    assert others <= played  # the Probable and Available ones played
