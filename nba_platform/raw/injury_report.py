@@ -40,7 +40,7 @@ from nba_platform.core.calendar import ET, TIMEZONE
 from nba_platform.core.names import player_lookup
 from nba_platform.raw.parsing import SourceParseError, load_json, require_type
 from nba_platform.raw.teams import BALLDONTLIE_IDS, team_abbr
-from nba_platform.raw.validation import REJECTED, Parsed, rejected_rows
+from nba_platform.raw.validation import Parsed, rejected_rows
 
 SOURCE = "nba_injury_report"
 BDL_SOURCE = "balldontlie"
@@ -77,9 +77,6 @@ class InjuryReport:
     rejected: pl.DataFrame
     teams: pl.DataFrame
 
-    def parsed(self) -> Parsed:
-        return Parsed(self.frame, self.rejected)
-
 
 def edition_of(name: str) -> tuple[str, dt.datetime]:
     """The edition and its publication time (UTC) from a file name such as
@@ -93,9 +90,16 @@ def edition_of(name: str) -> tuple[str, dt.datetime]:
     return match.group(0), local.replace(tzinfo=ET).astimezone(dt.UTC)
 
 
-def edition_name(published_et: dt.datetime, *, quarter_hours: bool = True) -> str:
-    """The file-name edition of a publication time: `2025-12-01_01_30PM` (or the hourly `2024-01-04_12PM`)."""
-    local = published_et.astimezone(ET)
+#: The league names its editions by the quarter hour from this ET date on (by the hour before).
+QUARTER_HOURS_SINCE = dt.date(2025, 12, 23)
+
+
+def edition_name(published: dt.datetime, *, quarter_hours: bool | None = None) -> str:
+    """The file-name edition of a publication time: `2025-12-01_01_30PM`, or the hourly `2024-01-04_12PM`
+    (by default the naming of the edition's date)."""
+    local = published.astimezone(ET)
+    if quarter_hours is None:
+        quarter_hours = local.date() >= QUARTER_HOURS_SINCE
     return local.strftime("%Y-%m-%d_%I_%M%p" if quarter_hours else "%Y-%m-%d_%I%p")
 
 
@@ -442,7 +446,3 @@ def attach_game_ids(frame: pl.DataFrame, schedule: pl.DataFrame) -> pl.DataFrame
         .with_columns(pl.coalesce("game_id", "_game_id").alias("game_id"))
         .drop("_game_id")
     )
-
-
-def empty_rejected() -> pl.DataFrame:
-    return pl.DataFrame(schema=REJECTED)

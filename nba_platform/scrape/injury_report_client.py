@@ -26,14 +26,13 @@ from nba_platform.core.calendar import ET
 from nba_platform.core.settings import SCRAPER_HOSTS
 from nba_platform.landing import zone as lz
 from nba_platform.landing.zone import LandingZone
-from nba_platform.raw.injury_report import SOURCE, edition_name, read_injury_report_pdf
+from nba_platform.raw.injury_report import QUARTER_HOURS_SINCE, SOURCE, edition_name, read_injury_report_pdf
 from nba_platform.scrape.errors import HTTPStatusError
 from nba_platform.scrape.http import DEFAULT_TIMEOUT, SourceHttp
 from nba_platform.scrape.land import Landed, land, validate_or_quarantine
 
 BASE_URL_ENV, DEFAULT_BASE_URL = SCRAPER_HOSTS[SOURCE]
 PATH = "/referee/injury/Injury-Report_{edition}.pdf"
-QUARTER_HOURS_SINCE = dt.date(2025, 12, 23)
 #: Slots tried per scrape (newest first): an hour of 15-minute editions, or four hourly ones.
 MAX_SLOTS = 4
 NOT_PUBLISHED = (403, 404)

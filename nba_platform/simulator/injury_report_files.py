@@ -22,12 +22,12 @@ from fpdf import FPDF
 
 from nba_platform.core.calendar import ET
 from nba_platform.landing.zone import injury_report_path
+from nba_platform.raw.injury_report import edition_name
 from nba_platform.simulator.league import League
 from nba_platform.simulator.season import Season
 from nba_platform.simulator.teams import TEAMS
 
 EDITIONS_ET = (dt.time(13, 30), dt.time(17, 30))
-QUARTER_HOURS_SINCE = dt.date(2025, 12, 23)
 _ROTATION_MINUTES = 15.0  # a day-of absence of a player expected to play this much is reported as rest
 # Column left edges and right end (points, landscape A4), as in the real report.
 _COLUMNS = (19.1, 115.6, 196.0, 260.2, 421.0, 581.7, 662.1, 822.8)
@@ -45,12 +45,6 @@ _REASONS = (
     "Injury/Illness - Right Forearm; Contusion; Injury Recovery Program",
     "Injury/Illness - Left Achilles; Surgery; Return to Competition Reconditioning",
 )
-
-
-def edition(published: dt.datetime) -> str:
-    local = published.astimezone(ET)
-    fmt = "%Y-%m-%d_%I_%M%p" if local.date() >= QUARTER_HOURS_SINCE else "%Y-%m-%d_%I%p"
-    return local.strftime(fmt)
 
 
 def _reason(player: int, spell_key: str) -> str:
@@ -169,7 +163,7 @@ def injury_report_files(s: Season, league: League, until: dt.date | None = None)
                 blocks += _game_blocks(s, league, g, published)
             for g in by_date.get(tomorrow, []) if tomorrow else []:
                 blocks += _game_blocks(s, league, g, None)
-            yield injury_report_path(day.isoformat(), edition(published)), render(published, blocks)
+            yield injury_report_path(day.isoformat(), edition_name(published)), render(published, blocks)
 
 
 def _game_blocks(s: Season, league: League, g: int, published: dt.datetime | None) -> list[dict]:
