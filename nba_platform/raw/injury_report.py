@@ -33,7 +33,7 @@ import pdfplumber
 import polars as pl
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfminer.psparser import PSException
-from pdfplumber.utils.exceptions import PdfminerException
+from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
 from nba_platform import tables as schemas
 from nba_platform.core.calendar import ET, TIMEZONE
@@ -67,6 +67,7 @@ _COLUMNS = ("game_date", "game_time", "matchup", "team", "player", "status", "re
 # The header words each column starts with (Game Date, Game Time, Matchup, Team, Player Name, Current Status, Reason).
 _HEADER_WORDS = ("Game", "Game", "Matchup", "Team", "Player", "Current", "Reason")
 _LINE_TOLERANCE = 2.5  # points: words whose tops differ by less are on one line
+_MAX_FRAGMENT_GAP = 20.0  # points: wrapped reason lines sit 5.5-16.5 pt from their player line; rows are 22 pt apart
 
 
 @dataclass(frozen=True)
@@ -164,8 +165,11 @@ def _open_pages(data: bytes, location: str) -> list[list[dict[str, Any]]]:
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             return [page.extract_words(x_tolerance=1, y_tolerance=2) for page in pdf.pages]
-    except (PdfminerException, PDFSyntaxError, PSException) as exc:
-        raise SourceParseError(SOURCE, location, f"unreadable PDF (truncated or damaged): {exc}") from exc
+    # pdfminer surfaces a damaged object as whatever error its decoder hits first (a TypeError on a
+    # corrupted number, a KeyError on a missing entry): all of them mean "this file is damaged".
+    except (PdfminerException, MalformedPDFException, PDFSyntaxError, PSException,
+            TypeError, ValueError, KeyError, IndexError, AttributeError) as exc:
+        raise SourceParseError(SOURCE, location, f"unreadable PDF (truncated or damaged): {type(exc).__name__}: {exc}") from exc
 
 
 def read_injury_report_pdf(data: bytes, location: str) -> InjuryReport:
@@ -193,6 +197,7 @@ def read_injury_report_pdf(data: bytes, location: str) -> InjuryReport:
     refused: list[tuple[Any, str]] = []
     starts: list[float] | None = None
     saw_header = False
+    footers: set[int] = set()
     for page_no, words in enumerate(pages, start=1):
         past_header = False
         for top, line in _lines(words):
@@ -201,13 +206,14 @@ def read_injury_report_pdf(data: bytes, location: str) -> InjuryReport:
                 starts, past_header, saw_header = header, True, True
                 continue
             text = " ".join(w["text"] for w in line)
+            if _PAGE_FOOTER_RE.match(text):
+                footers.add(page_no)
+                continue
             if _HEADER_RE.search(text):
                 past_header = True  # later pages repeat the title, not always the column header
                 continue
             if not past_header or starts is None:
                 continue  # the title block above the table
-            if _PAGE_FOOTER_RE.match(text):
-                continue
             cells = _cells(line, starts)
             for column in context:
                 if cells[column]:
@@ -223,11 +229,17 @@ def read_injury_report_pdf(data: bytes, location: str) -> InjuryReport:
                     teams.append({**context, "submitted": True, "_where": where})
             elif cells["reason"]:
                 fragments.append((page_no, top, cells["reason"]))
-            elif not any(cells.values()):
-                continue
+            elif cells["team"] and team_abbr(cells["team"]) is None:
+                # A block opener whose team is unreadable (a cut or damaged line): its rows are lost.
+                refused.append((where, f"unknown_team: {cells['team']!r} opens a block without player lines"))
             # A line with only date/time/matchup/team opens a block: the context above holds it.
     if not saw_header:
         raise SourceParseError(SOURCE, location, "no table header (Game Date ... Reason) on any page")
+    # Every page ends with "Page k of n": a page without it lost text (a damaged content stream), and
+    # its rows would silently be missing.
+    missing = sorted(set(range(1, len(pages) + 1)) - footers)
+    if missing:
+        raise SourceParseError(SOURCE, location, f"pages {missing} have no 'Page k of n' footer: damaged or cut")
 
     for page_no, top, text in fragments:
         on_page = [a for a in anchors if a["page"] == page_no]
@@ -235,6 +247,10 @@ def read_injury_report_pdf(data: bytes, location: str) -> InjuryReport:
             refused.append(({"page": page_no, "line": text}, "orphan_fragment: a reason line with no player line on its page"))
             continue
         nearest = min(on_page, key=lambda a: abs(a["reason"][0][0] - top))
+        if abs(nearest["reason"][0][0] - top) > _MAX_FRAGMENT_GAP:
+            # Wrapped lines sit one line (~11 pt) from their player's line; farther, the player line is lost.
+            refused.append(({"page": page_no, "line": text}, "orphan_fragment: a reason line far from any player line"))
+            continue
         nearest["reason"].append((top, text))
 
     def game_date_of(value: str, where: Any) -> dt.date | None:

@@ -228,3 +228,27 @@ def test_reference_parse_of_2025_03_15_against_that_nights_box_score():
     others = {player_lookup(official_player_name(r["player"])) for r in seed if r["status"] in ("Probable", "Available")}
     assert len(out) == 39 and not out & played
     assert others <= played  # the Probable and Available ones played
+
+
+def test_damaged_copies_raise_a_parse_error_or_say_what_they_refused():
+    """Bytes flipped at random in the real PDF: a clear SourceParseError (quarantine), or rows with every
+    unreadable line rejected with a reason; never another exception, never rows quietly lost."""
+    import random
+
+    data, rng = PDF.read_bytes(), random.Random(1)
+    outcomes = {"error": 0, "complete": 0, "with_rejections": 0}
+    for _ in range(30):
+        damaged = bytearray(data)
+        for _ in range(rng.choice([1, 5, 50])):
+            damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+        try:
+            parsed = read_injury_report_pdf(bytes(damaged), LOCATION)
+        except SourceParseError:
+            outcomes["error"] += 1
+            continue
+        if parsed.frame.height == 14:
+            outcomes["complete"] += 1
+        else:
+            assert parsed.rejected.height > 0
+            outcomes["with_rejections"] += 1
+    assert outcomes["error"] > 0 and outcomes["complete"] > 0
