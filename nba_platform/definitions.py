@@ -20,13 +20,19 @@ from nba_platform.features.assets import ml_feature_store
 from nba_platform.grading.assets import prediction_results, system_daily_performance
 from nba_platform.predictions.assets import player_prop_predictions, points_model
 from nba_platform.publishing.assets import PUBLISHING_ASSETS
-from nba_platform.raw.assets import raw_player_boxscores, raw_prop_lines, raw_schedule, raw_team_boxscores
+from nba_platform.raw.assets import (
+    raw_injury_report,
+    raw_player_boxscores,
+    raw_prop_lines,
+    raw_schedule,
+    raw_team_boxscores,
+)
 from nba_platform.raw.sensors import landing_zone_sensor
 from nba_platform.resources import resources_for_env
 from nba_platform.scrape.jobs import SCRAPE_JOBS
 from nba_platform.scrape.schedules import SCRAPE_SCHEDULES
 
-RAW_ASSETS = [raw_schedule, raw_player_boxscores, raw_team_boxscores, raw_prop_lines]
+RAW_ASSETS = [raw_schedule, raw_player_boxscores, raw_team_boxscores, raw_prop_lines, raw_injury_report]
 ALL_ASSETS = [
     *RAW_ASSETS,
     team_game_summary,

@@ -18,6 +18,7 @@ Deadlines (ET)
 | player_prop_predictions                     | today's predictions by 07:00                      | cron 07:00, since 00:00 |
 | raw_prop_lines                              | a new lines snapshot at least every ~3 h          | window: warn 2h30, fail 3h |
 | raw_schedule                                | the season schedule re-read at least weekly       | window: warn 7 d, fail 10 d |
+| raw_injury_report                           | a new injury report edition at least every ~2 h   | window: warn 1h30, fail 2h (alerts 12:00-19:00 on game days) |
 
 Dagster's policies know clocks, not the NBA calendar: on a date without games nothing lands, and
 the UI shows those assets failing. Alerts are game-aware instead: each policy names the games it
@@ -98,6 +99,14 @@ FRESHNESS: dict[dg.AssetKey, Freshness] = _by_key({
         games_on=(0,),
         alert_hours=(10, 19),
     ),
+    # The league publishes the report through the day (hourly, every 15 min since late 2025); an
+    # edition every ~2 h on a game day afternoon is the least the availability of tonight's players needs.
+    "raw_injury_report": Freshness(
+        dg.FreshnessPolicy.time_window(fail_window=dt.timedelta(hours=2), warn_window=dt.timedelta(hours=1, minutes=30)),
+        "a new injury report edition at least every ~2 h on game days (12:00-19:00 ET)",
+        games_on=(0,),
+        alert_hours=(12, 19),
+    ),
     "team_game_summary": _LAST_NIGHT_ANALYTICS,
     "player_game_summary": _LAST_NIGHT_ANALYTICS,
     "upcoming_player_game_context": Freshness(_by(6, 0), "today's expected players built by 06:00 ET", games_on=(0,)),
@@ -150,7 +159,10 @@ HISTORY = dg.AssetSelection.assets("player_game_summary", "team_game_summary")
 # Lines are optional everywhere: a date may have none (no market, or a season without points lines
 # like the 2024-25 replay), and today's predictions are due at 07:00 whether lines are up or not.
 # When lines land later, they flow down as an update.
-OPTIONAL = dg.AssetSelection.assets("raw_prop_lines")
+# Injury reports too: the offline replay has none, and a day without a report must not hold tonight's
+# context. A new edition is an update like a new lines snapshot: it re-requests today's context, features
+# and predictions through the FEATURES and PREDICTIONS conditions below.
+OPTIONAL = dg.AssetSelection.assets("raw_prop_lines", "raw_injury_report")
 
 # Same-partition steps: a partition runs when an input partition of the same date was updated
 # (or is requested in this tick, and so joins the same run), all its inputs exist, and nothing it
@@ -229,7 +241,10 @@ EXPORTS = (
 
 # Every asset has an entry; None means no condition on purpose (graph/test_policies.py checks both ways).
 AUTOMATION: dict[dg.AssetKey, dg.AutomationCondition | None] = _by_key({
-    **{name: None for name in ("raw_schedule", "raw_player_boxscores", "raw_team_boxscores", "raw_prop_lines")},
+    **{
+        name: None
+        for name in ("raw_schedule", "raw_player_boxscores", "raw_team_boxscores", "raw_prop_lines", "raw_injury_report")
+    },
     "team_game_summary": ON_INPUTS,
     "player_game_summary": ON_INPUTS,
     # Who plays today reads the same history window as the features: the same rule.
@@ -257,13 +272,15 @@ AUTOMATION_SENSOR_INTERVAL_SECONDS = 30
 #    concurrent interactive queries and 1,500 table modifications per table per day of the
 #    default quotas, while a season backfill still runs as one single-run backfill.
 # Scrapers (their own branch) take a pool per source host: `scrape_nba_stats` limit 1 (stats.nba.com
-# throttles hard), `scrape_nba_cdn` limit 2, `scrape_odds_api` limit 2 (request quota per month).
+# throttles hard), `scrape_nba_cdn` limit 2, `scrape_odds_api` limit 2 (request quota per month),
+# `scrape_nba_injury_report` limit 1 (one edition list at a time: two would race on the same files).
 POOL_LIMITS = {
     "duckdb_writer": 1,
     "bigquery_writer": 8,
     "scrape_nba_stats": 1,
     "scrape_nba_cdn": 2,
     "scrape_odds_api": 2,
+    "scrape_nba_injury_report": 1,
 }
 
 

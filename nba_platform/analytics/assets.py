@@ -89,18 +89,22 @@ HISTORY_INS = {
 }
 
 
+# raw_injury_report: a new edition re-requests today's context (policies.FEATURES), and through it the
+# features and predictions, as a new lines snapshot does; the availability columns read it.
 @dg.asset(**table_asset_kwargs("upcoming_player_game_context"), ins=HISTORY_INS)
 def upcoming_player_game_context(
     context: dg.AssetExecutionContext,
     raw_schedule: pl.DataFrame,
     raw_prop_lines: pl.DataFrame,
+    raw_injury_report: pl.DataFrame,
     player_history: pl.DataFrame,
     team_history: pl.DataFrame,
 ):
     # The prediction time: a report edition published after it is not known to this run (re-runs of past
-    # dates are cut at each game's tip-off instead). raw_injury_report joins here once it is an asset.
+    # dates are cut at each game's tip-off instead).
     frame, unplaced = build_upcoming_context(
-        raw_schedule, raw_prop_lines, player_history, team_history, as_of=dt.datetime.now(dt.UTC)
+        raw_schedule, raw_prop_lines, player_history, team_history, as_of=dt.datetime.now(dt.UTC),
+        injury_report=raw_injury_report,
     )
     if unplaced:
         context.log.warning(

@@ -346,7 +346,9 @@ def build_parser() -> argparse.ArgumentParser:
     scrape.add_argument("--date", type=_date, help="one ET game date (or --start and --end)")
     scrape.add_argument("--start", type=_date, help="first date of a range (past dates use historical odds)")
     scrape.add_argument("--end", type=_date, help="last date of the range (inclusive)")
-    scrape.add_argument("--source", choices=["nba_cdn", "nba_stats", "odds_api", "balldontlie"], help="one source (default: nba_cdn, nba_stats, odds_api; balldontlie also backs up nba_stats)")
+    scrape.add_argument("--source", choices=["nba_cdn", "nba_stats", "odds_api", "nba_injury_report", "balldontlie"],
+                        help="one source (default: all but balldontlie, which needs BALLDONTLIE_API_KEY and also "
+                        "backs up nba_stats)")
     scrape.add_argument("--landing", help="landing folder or gs://bucket/prefix (default $NBA_LANDING_DIR, "
                                           "else $NBA_PLATFORM_HOME/landing)")
     scrape.add_argument("-v", "--verbose", action="store_true", help="log every request, retry and landed file")

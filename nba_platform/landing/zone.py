@@ -30,6 +30,7 @@ import os
 import re
 from dataclasses import dataclass
 
+from nba_platform.core.calendar import ET
 from nba_platform.core.storage import LocalStore, ObjectStore, open_store
 
 PLAYER_BOXSCORES = "nba_stats/player_boxscores"
@@ -92,6 +93,18 @@ def odds_player_points_path(game_date: str, event_id: str, snapshot_utc: dt.date
     return f"{ODDS_PLAYER_POINTS}/{game_date}/{event_id}/{snapshot_name(snapshot_utc)}.json"
 
 
+def injury_report_path(report_date: str, edition: str) -> str:
+    """The official report of ET date ``report_date``, edition e.g. `2024-01-04_12PM` or `2025-12-01_01_30PM`."""
+    return f"{INJURY_REPORTS}/{report_date}/{edition}.pdf"
+
+
+def bdl_player_injuries_path(snapshot_utc: dt.datetime, page: int = 1) -> str:
+    """One page of a balldontlie `/player_injuries` snapshot, by the snapshot's ET date (page 1 has no suffix)."""
+    day = snapshot_utc.astimezone(ET).date().isoformat()
+    suffix = "" if page == 1 else f"_p{page}"
+    return f"{BDL_PLAYER_INJURIES}/{day}/{snapshot_name(snapshot_utc)}{suffix}.json"
+
+
 def content_digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -102,7 +115,7 @@ class LandedFile:
 
     relpath: str
     # player_boxscores | team_boxscores | schedule | odds_events | odds_player_points | playbyplay
-    # | cdn_boxscore | bdl_box_scores
+    # | cdn_boxscore | bdl_box_scores | injury_report | bdl_player_injuries
     kind: str
     key: str  # game date (YYYY-MM-DD) or, for schedules, the season label
 
@@ -133,6 +146,10 @@ def classify(relpath: str) -> LandedFile | None:
             return LandedFile(relpath, "cdn_boxscore", parts[2])
     if prefix2 == BDL_BOX_SCORES and len(parts) == 4 and _DATE_RE.match(parts[2]) and parts[3] == "box_scores.json":
         return LandedFile(relpath, "bdl_box_scores", parts[2])
+    if prefix2 == INJURY_REPORTS and len(parts) == 4 and _DATE_RE.match(parts[2]) and parts[3].endswith(".pdf"):
+        return LandedFile(relpath, "injury_report", parts[2])
+    if prefix2 == BDL_PLAYER_INJURIES and len(parts) == 4 and _DATE_RE.match(parts[2]) and parts[3].endswith(".json"):
+        return LandedFile(relpath, "bdl_player_injuries", parts[2])
     return None
 
 

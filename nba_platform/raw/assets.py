@@ -21,7 +21,14 @@ from nba_platform.landing import zone as lz
 from nba_platform.landing.resource import LandingResource
 from nba_platform.raw import boxscore_sources as sources
 from nba_platform.raw.balldontlie_box_scores import GAME_COLUMNS, read_box_scores, unmatched_players
-from nba_platform.raw.game_days import COUNTED_GAME_TYPES, games_on, landed_schedule
+from nba_platform.raw.game_days import COUNTED_GAME_TYPES, games_on, landed_schedule, postponed
+from nba_platform.raw.injury_report import (
+    TEAMS_SCHEMA,
+    assign_next_games,
+    attach_game_ids,
+    read_injury_report_pdf,
+    read_player_injuries,
+)
 from nba_platform.raw.nba_cdn import read_boxscore, read_schedule
 from nba_platform.raw.nba_stats import read_leaguegamelog
 from nba_platform.raw.odds_api import read_event_odds
@@ -284,3 +291,84 @@ def raw_prop_lines(context: dg.AssetExecutionContext, landing: LandingResource):
         context, "raw_prop_lines", frame, {"files": len(paths), **_quality_metadata(quarantined, rejected)},
         checks=[_rows_valid("raw_prop_lines", rejected)],
     )
+
+
+# Reports list the games of their ET date and of the next day; a balldontlie snapshot applies to each
+# team's next game, so a partition reads the snapshots of the week before it.
+_REPORT_DAYS_BEFORE = 1
+_BDL_DAYS_BEFORE = 7
+
+
+@dg.asset(**_raw_kwargs("raw_injury_report"))
+def raw_injury_report(context: dg.AssetExecutionContext, landing: LandingResource):
+    """Every edition of the official injury report and of balldontlie's injury snapshots for the
+    partition's games. No report landed (the offline replay) is an empty partition, not a failure."""
+    zone, dates = landing.zone(), partition_dates(context)
+    pdfs = _landed_between(zone, lz.INJURY_REPORTS, dates, _REPORT_DAYS_BEFORE)
+    snapshots = _landed_between(zone, lz.BDL_PLAYER_INJURIES, dates, _BDL_DAYS_BEFORE)
+    schedule = _schedules(context, zone, dates, _BDL_DAYS_BEFORE)
+    team_lists: list[pl.DataFrame] = []
+    unscheduled = 0
+
+    def parse(data: bytes, relpath: str) -> Parsed:
+        nonlocal unscheduled
+        if relpath.endswith(".pdf"):
+            report = read_injury_report_pdf(data, relpath)
+            team_lists.append(report.teams)
+            return Parsed(attach_game_ids(report.frame, schedule), report.rejected)
+        parsed = read_player_injuries(data, relpath)
+        rows, without_game = assign_next_games(parsed.frame, schedule)
+        unscheduled += without_game
+        return Parsed(rows, parsed.rejected)
+
+    # Rejected lines count for every partition whose files they are in (a line may have no game date).
+    frame, rejected, quarantined = _read_all(context, zone, [*pdfs, *snapshots], parse, "raw_injury_report")
+    frame = frame.filter(pl.col("game_date").is_in(dates)).sort("game_date", "published_utc", "source", "team_abbr", "player_lookup")
+    teams = pl.concat(team_lists) if team_lists else pl.DataFrame(schema=TEAMS_SCHEMA)
+    # Each team's latest official edition for the partition: not yet submitted means "unknown", not "all available".
+    latest = teams.filter(pl.col("game_date").is_in(dates)).sort("edition").unique(
+        ["game_date", "team_abbr"], keep="last"
+    )
+    not_submitted = latest.filter(~pl.col("submitted")).sort("game_date", "team_abbr")
+    if unscheduled:
+        context.log.info(f"raw_injury_report: {unscheduled} balldontlie rows have no game ahead in the landed schedule")
+    yield from emit(
+        context, "raw_injury_report", frame,
+        {
+            "report_files": len(pdfs),
+            "balldontlie_files": len(snapshots),
+            "editions": frame.select("source", "edition").n_unique() if frame.height else 0,
+            "teams_not_yet_submitted": dg.MetadataValue.json(
+                [f"{d} {t}" for d, t in not_submitted.select("game_date", "team_abbr").iter_rows()]
+            ),
+            "balldontlie_rows_without_game": unscheduled,
+            **_quality_metadata(quarantined, rejected),
+        },
+        checks=[_rows_valid("raw_injury_report", rejected)],
+    )
+
+
+def _landed_between(zone: lz.LandingZone, prefix: str, dates: list[dt.date], days_before: int) -> list[str]:
+    """The files under ``prefix/<day>/`` for every day from ``days_before`` before the first date to the last."""
+    first, last = min(dates) - dt.timedelta(days=days_before), max(dates)
+    days = [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
+    return [p for d in days for p in zone.list(f"{prefix}/{d.isoformat()}")]
+
+
+def _schedules(
+    context: dg.AssetExecutionContext, zone: lz.LandingZone, dates: list[dt.date], days_before: int
+) -> pl.DataFrame:
+    """The landed schedule's games around the partition (game ids, next games); empty when none landed."""
+    seasons = sorted({season_of(min(dates) - dt.timedelta(days=days_before)), *(season_of(d) for d in dates)})
+    frames = []
+    for season in seasons:
+        try:
+            schedule = landed_schedule(zone, season)
+        except SourceParseError as exc:
+            context.log.warning(f"{exc}: injury rows of {season} get no game")
+            continue
+        if schedule is None:
+            context.log.warning(f"no schedule landed for {season}: injury rows get no game id, balldontlie rows no game")
+            continue
+        frames.append(schedule.filter(~postponed()))
+    return pl.concat(frames) if frames else schemas.empty("raw_schedule")

@@ -21,6 +21,11 @@ COUNTED_GAME_TYPES = ("Regular Season", "NBA Cup", "PlayIn", "Playoffs")
 _POSTPONED = pl.col("game_status_text").str.contains(r"(?i)ppd|postponed")
 
 
+def postponed() -> pl.Expr:
+    """True for a game cdn.nba.com marks postponed (kept on its original date)."""
+    return _POSTPONED
+
+
 def games_on(schedule: pl.DataFrame, game_date: dt.date, season_types: Collection[str] | None = None) -> pl.DataFrame:
     """The games of ``game_date`` in a parsed season schedule, postponed ones left out (and, with
     ``season_types``, only those types)."""

@@ -9,6 +9,7 @@ never yields a second run.
 """
 
 
+import datetime as dt
 import hashlib
 import json
 from collections import defaultdict
@@ -30,7 +31,12 @@ ASSET_FOR_KIND = {
     "team_boxscores": "raw_team_boxscores",
     "schedule": "raw_schedule",
     "odds_player_points": "raw_prop_lines",
+    "injury_report": "raw_injury_report",
+    "bdl_player_injuries": "raw_injury_report",
 }
+# An injury report lists the games of its ET date and of the next day; balldontlie news applies to
+# each team's next game. Both request the two dates (later games read the file when their day runs).
+_NEXT_DAY_KINDS = ("injury_report", "bdl_player_injuries")
 
 
 def _schedule_units(data: bytes, relpath: str) -> dict[str, str]:
@@ -75,6 +81,9 @@ def scan_landing(
                 units.update({k: v for k, v in old_units.items() if k.split("#")[0] == relpath})
         else:
             units[f"{relpath}#{landed.key}"] = files[relpath][-1]
+            if landed.kind in _NEXT_DAY_KINDS:
+                next_day = (dt.date.fromisoformat(landed.key) + dt.timedelta(days=1)).isoformat()
+                units[f"{relpath}#{next_day}"] = files[relpath][-1]
 
     to_run: dict[str, set[str]] = defaultdict(set)
     digests: dict[str, list[str]] = defaultdict(list)

@@ -17,11 +17,13 @@ import httpx
 import polars as pl
 from pydantic import Field
 
+from nba_platform.core.calendar import ET
 from nba_platform.core.settings import BALLDONTLIE_API_KEY_ENV, SCRAPER_HOSTS
 from nba_platform.landing import zone as lz
 from nba_platform.landing.zone import LandingZone
 from nba_platform.raw.balldontlie_box_scores import SOURCE as BOX_SOURCE
 from nba_platform.raw.balldontlie_box_scores import box_score_games
+from nba_platform.raw.injury_report import read_player_injuries
 from nba_platform.raw.parsing import SourceParseError, load_json
 from nba_platform.scrape.errors import ConfigError
 from nba_platform.scrape.http import DEFAULT_TIMEOUT, SourceHttp
@@ -31,11 +33,10 @@ SOURCE = "balldontlie"
 BASE_URL_ENV, DEFAULT_BASE_URL = SCRAPER_HOSTS[SOURCE]
 KEY_ENV = BALLDONTLIE_API_KEY_ENV
 PER_PAGE = 100
+PLAYER_INJURIES_PATH = "/v1/player_injuries"
+BOX_SCORES_PATH = "/v1/box_scores"
 #: A cursor loop that never ends is a server bug; stop with an error rather than spin.
 MAX_PAGES = 200
-
-
-BOX_SCORES_PATH = "/v1/box_scores"
 
 
 class BalldontlieClient:
@@ -89,6 +90,21 @@ class BalldontlieClient:
             zone, relpath, response.content, validate, source=BOX_SOURCE, url=url, game_date=day, logger=self.http.log
         )
         return land(zone, relpath, response.content, logger=self.http.log), games
+    def scrape_player_injuries(self, zone: LandingZone, snapshot_utc: dt.datetime) -> list[Landed]:
+        """Every page of `/v1/player_injuries` as of now, validated, landed as one snapshot
+        (`balldontlie/player_injuries/<ET date>/<snapshot>[_p<N>].json`). A page its parser refuses
+        is quarantined and stops the snapshot (a partial list would read as "not injured")."""
+        snapshot_utc = snapshot_utc.astimezone(dt.UTC).replace(microsecond=0)
+        day = snapshot_utc.astimezone(ET).date().isoformat()
+        landed = []
+        for page, response in enumerate(self.get_pages(PLAYER_INJURIES_PATH, game_date=day), start=1):
+            relpath = lz.bdl_player_injuries_path(snapshot_utc, page)
+            validate_or_quarantine(
+                zone, relpath, response.content, lambda data, where: read_player_injuries(data, where, snapshot_utc),
+                source=SOURCE, url=self.http.redacted(response.request.url), game_date=day, logger=self.http.log,
+            )
+            landed.append(land(zone, relpath, response.content, logger=self.http.log))
+        return landed
 
 
 class BalldontlieResource(dg.ConfigurableResource):

@@ -21,7 +21,7 @@ from nba_platform.scrape.run import BOX_SCORE_FALLBACKS, ET, Scraper
 
 SOURCE_TAG = "nba_platform/scrape_source"
 # Which ET date a job scrapes when its config leaves it empty: days before the run's start.
-DEFAULT_DAYS_BACK = {"nba_cdn": 1, "nba_stats": 1, "odds_api": 0}
+DEFAULT_DAYS_BACK = {"nba_cdn": 1, "nba_stats": 1, "odds_api": 0, "nba_injury_report": 0}
 # The scrapers a source's op may also use: stats.nba.com's box scores fall back on cdn.nba.com, then balldontlie.
 FALLBACK_RESOURCES = {"nba_stats": BOX_SCORE_FALLBACKS}
 
@@ -30,7 +30,7 @@ class ScrapeConfig(dg.Config):
     game_date: str = Field(
         default="",
         description="ET game date YYYY-MM-DD. Empty: yesterday for nba_cdn (play-by-play) and nba_stats, "
-        "today for odds_api.",
+        "today for odds_api and nba_injury_report.",
     )
 
 
@@ -93,6 +93,11 @@ scrape_odds_api = _scrape_op(
 )
 
 
+scrape_nba_injury_report = _scrape_op(
+    "nba_injury_report", "Land the latest editions of the date's official NBA injury report (PDF)."
+)
+
+
 @dg.job(name="scrape_nba_cdn_job", tags={SOURCE_TAG: "nba_cdn"}, description=scrape_nba_cdn.description)
 def scrape_nba_cdn_job():
     scrape_nba_cdn()
@@ -108,7 +113,21 @@ def scrape_odds_api_job():
     scrape_odds_api()
 
 
-SCRAPE_JOBS = {"nba_cdn": scrape_nba_cdn_job, "nba_stats": scrape_nba_stats_job, "odds_api": scrape_odds_api_job}
+@dg.job(
+    name="scrape_nba_injury_report_job",
+    tags={SOURCE_TAG: "nba_injury_report"},
+    description=scrape_nba_injury_report.description,
+)
+def scrape_nba_injury_report_job():
+    scrape_nba_injury_report()
+
+
+SCRAPE_JOBS = {
+    "nba_cdn": scrape_nba_cdn_job,
+    "nba_stats": scrape_nba_stats_job,
+    "odds_api": scrape_odds_api_job,
+    "nba_injury_report": scrape_nba_injury_report_job,
+}
 
 
 def run_config(source: str, game_date: dt.date) -> dict[str, Any]:

@@ -15,6 +15,7 @@ import dagster as dg
 
 from nba_platform.core.settings import BALLDONTLIE_API_KEY_ENV, ODDS_API_KEY_ENV, SCRAPER_HOSTS, Settings
 from nba_platform.scrape.balldontlie_client import BalldontlieResource
+from nba_platform.scrape.injury_report_client import InjuryReportResource
 from nba_platform.scrape.nba_cdn_client import NbaCdnResource
 from nba_platform.scrape.nba_stats_client import NbaStatsResource
 from nba_platform.scrape.odds_api_client import OddsApiResource
@@ -34,6 +35,7 @@ def scrape_resources(settings: Settings | None = None) -> dict[str, dg.Configura
         "odds_api": OddsApiResource(
             base_url=env_var_or(*SCRAPER_HOSTS["odds_api"]), api_key=env_var_or(ODDS_API_KEY_ENV, None)
         ),
+        "nba_injury_report": InjuryReportResource(base_url=env_var_or(*SCRAPER_HOSTS["nba_injury_report"])),
         "balldontlie": BalldontlieResource(
             base_url=env_var_or(*SCRAPER_HOSTS["balldontlie"]), api_key=env_var_or(BALLDONTLIE_API_KEY_ENV, None)
         ),

@@ -26,6 +26,7 @@ from nba_platform.raw.parsing import SourceParseError
 from nba_platform.scrape.balldontlie_client import BalldontlieClient
 from nba_platform.scrape.errors import CircuitOpenError, HTTPStatusError, ScrapeBatchError, ScrapeError
 from nba_platform.scrape.http import CircuitBreaker
+from nba_platform.scrape.injury_report_client import InjuryReportClient
 from nba_platform.scrape.land import Landed
 from nba_platform.scrape.nba_cdn_client import NbaCdnClient
 from nba_platform.scrape.nba_stats_client import NbaStatsClient
@@ -34,9 +35,9 @@ from nba_platform.scrape.resources import scrape_resources
 
 log = logging.getLogger(__name__)
 
-SOURCES = ("nba_cdn", "nba_stats", "odds_api", "balldontlie")
+SOURCES = ("nba_cdn", "nba_stats", "odds_api", "nba_injury_report", "balldontlie")
 # A scrape without --source: balldontlie needs a key of its own and is stats.nba.com's fallback already.
-DEFAULT_SOURCES = ("nba_cdn", "nba_stats", "odds_api")
+DEFAULT_SOURCES = ("nba_cdn", "nba_stats", "odds_api", "nba_injury_report")
 # Where the date's box scores come from when stats.nba.com fails for good (refused, breaker open, retries
 # spent), in this order: each one lands the whole night (every final game) or the next is tried.
 BOX_SCORE_FALLBACKS = ("nba_cdn", "balldontlie")
@@ -151,13 +152,15 @@ class Scraper:
             raise
         return report
 
-    def _each(self, report: ScrapeReport, items: Iterable[T], fetch: Callable[[T], Landed]) -> None:
-        """Fetch every item; raise the failures together after the others have landed."""
+    def _each(self, report: ScrapeReport, items: Iterable[T], fetch: Callable[[T], Landed | None]) -> None:
+        """Fetch every item (None: nothing to land); raise the failures together after the others have landed."""
         items = list(items)
         errors: list[ScrapeError] = []
         for item in items:
             try:
-                report.add(fetch(item))
+                landed = fetch(item)
+                if landed is not None:
+                    report.add(landed)
             except CircuitOpenError:
                 raise
             except HTTPStatusError as exc:
@@ -250,6 +253,8 @@ class Scraper:
         )
 
     def _balldontlie(self, report: ScrapeReport, game_date: dt.date) -> None:
+        """Today's injury list (news, any day), then the date's box scores (game days only)."""
+        self._balldontlie_player_injuries(report, game_date)
         games = scheduled_games(self.zone, game_date, self.log, self._schedules)
         if games is not None and games.height == 0:
             report.skipped = f"no games on {game_date} in the landed schedule"
@@ -291,3 +296,35 @@ class Scraper:
             )
         finally:
             report.quota = dict(client.quota)
+
+    def _nba_injury_report(self, report: ScrapeReport, game_date: dt.date) -> None:
+        """The latest editions of the ET date's official injury report (up to now, or the whole past day)."""
+        client: InjuryReportClient = self.client("nba_injury_report")
+        now = self.now()
+        if game_date > self.today():
+            report.skipped = f"no report is published for {game_date} before that day"
+            return
+        slots = client.slots_to_try(self.zone, game_date, now)
+        if not slots:
+            report.notes.append("the latest edition is already landed")
+            return
+        missing: list[str] = []
+
+        def fetch(edition: str) -> Landed | None:
+            landed = client.scrape_edition(self.zone, game_date, edition)
+            if landed is None:
+                missing.append(edition)
+            return landed
+
+        self._each(report, slots, fetch)
+        if missing:
+            report.notes.append(f"not published: {', '.join(missing)}")
+
+    def _balldontlie_player_injuries(self, report: ScrapeReport, game_date: dt.date) -> None:
+        """balldontlie's current injury list, one snapshot now (the endpoint has no history)."""
+        if game_date != self.today():
+            report.notes.append(f"player injuries: current news only, no snapshot for {game_date}")
+            return
+        client: BalldontlieClient = self.client("balldontlie")
+        for landed in client.scrape_player_injuries(self.zone, self.now()):
+            report.add(landed)

@@ -6,6 +6,7 @@
 | `nba_stats_after_games` | 01:30 and 05:00 | last night's box scores (the 05:00 run picks up corrections) |
 | `odds_api_every_2h` | 10:00-22:00 every 2 h | today's lines, until the last game has tipped |
 | `odds_api_pre_tip` | every 15 min, 09:00-23:45 | one sweep 30-45 min before the day's first tip |
+| `injury_report_every_30m` | every 30 min, 11:00-23:30 | today's official injury report editions, on days with games today or tomorrow |
 
 On a date without games (per the landed schedule) the box-score and line schedules skip with the
 reason; without a landed schedule they skip and say which job lands it. They are created stopped:
@@ -21,7 +22,13 @@ import polars as pl
 from nba_platform.core.calendar import ET, TIMEZONE, season_of
 from nba_platform.landing import zone as lz
 from nba_platform.landing.resource import LandingResource
-from nba_platform.scrape.jobs import run_config, scrape_nba_cdn_job, scrape_nba_stats_job, scrape_odds_api_job
+from nba_platform.scrape.jobs import (
+    run_config,
+    scrape_nba_cdn_job,
+    scrape_nba_injury_report_job,
+    scrape_nba_stats_job,
+    scrape_odds_api_job,
+)
 from nba_platform.scrape.run import scheduled_games
 
 PRE_TIP_LEAD = dt.timedelta(minutes=30)
@@ -126,4 +133,20 @@ def odds_api_pre_tip(context: dg.ScheduleEvaluationContext, landing: LandingReso
     return _request("odds_api", tick.date(), "pre_tip")
 
 
-SCRAPE_SCHEDULES = [nba_cdn_morning, nba_stats_after_games, odds_api_every_2h, odds_api_pre_tip]
+@dg.schedule(
+    name="injury_report_every_30m",
+    cron_schedule="*/30 11-23 * * *",
+    execution_timezone=TIMEZONE,
+    job=scrape_nba_injury_report_job,
+    description="Today's official injury report editions every 30 minutes, when today or tomorrow has games.",
+)
+def injury_report_every_30m(context: dg.ScheduleEvaluationContext, landing: LandingResource):
+    tick = _tick(context)
+    # Today's report also lists tomorrow's games (due by 17:00 local the day before).
+    today, tomorrow = _games_or_skip(landing, tick.date()), _games_or_skip(landing, tick.date() + dt.timedelta(days=1))
+    if isinstance(today, dg.SkipReason) and isinstance(tomorrow, dg.SkipReason):
+        return today
+    return _request("nba_injury_report", tick.date(), tick.strftime("%H%M"))
+
+
+SCRAPE_SCHEDULES = [nba_cdn_morning, nba_stats_after_games, odds_api_every_2h, odds_api_pre_tip, injury_report_every_30m]

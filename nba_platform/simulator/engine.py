@@ -79,6 +79,8 @@ class Games:
     expected_minutes: np.ndarray  # per cell, minutes if he plays; 0 when known to be out
     known_out: np.ndarray
     book_factor: np.ndarray  # per tg: opponent defence * pace * home * rest
+    # per cell: in a multi-game absence; injured & ~known_out is a late scratch (the spell's surprise first game)
+    injured: np.ndarray
 
 
 def play_games(
@@ -155,7 +157,7 @@ def play_games(
     stats["PLUS_MINUS"] = _plus_minus(rng, minutes, plays, points, total_min)
     team_stats = {k: v.sum(axis=1) for k, v in stats.items() if k != "PLUS_MINUS"}
     team_stats["PLUS_MINUS"] = points - np.column_stack([points[1::2], points[0::2]]).ravel()
-    return Games(n_ot, plays, stats, team_stats, expected_minutes, known_out, matchup * pace_pair)
+    return Games(n_ot, plays, stats, team_stats, expected_minutes, known_out, matchup * pace_pair, injured)
 
 
 def _overtime(rng: np.random.Generator, points: np.ndarray) -> np.ndarray:

@@ -38,6 +38,7 @@ class Season:
     expected_minutes: np.ndarray
     known_out: np.ndarray
     book_factor: np.ndarray  # per tg: opponent defence * pace * home * rest
+    injured: np.ndarray  # per cell: in a multi-game absence (the injury report's OUT players)
 
 
 def simulate_season(rng: np.random.Generator, league: League, start_year: int, games_per_team: int) -> Season:
@@ -81,6 +82,7 @@ def simulate_season(rng: np.random.Generator, league: League, start_year: int, g
         expected_minutes=games.expected_minutes,
         known_out=games.known_out,
         book_factor=games.book_factor,
+        injured=games.injured,
     )
 
 

@@ -6,7 +6,9 @@ scrapers land (see ``nba_platform.landing.zone``):
 * stats.nba.com ``leaguegamelog`` per game date, players and teams (``gamelog_files``);
 * the cdn.nba.com ``scheduleLeagueV2`` per season (``schedule_file``);
 * The Odds API v4 events list and ``player_points`` event odds per game date and snapshot, including an
-  in-game snapshot that is bait for a platform that must not use it (``odds_files``).
+  in-game snapshot that is bait for a platform that must not use it (``odds_files``);
+* the official NBA injury report, two PDF editions per game day, a late scratch only in the later one
+  (``injury_report_files``).
 
 Same arguments give byte-identical files: every random draw comes from ``numpy.random.default_rng`` streams
 seeded by ``(seed, season start year)`` and nothing reads the wall clock. A whole season is simulated even when
@@ -32,6 +34,7 @@ import numpy as np
 from nba_platform.landing.zone import LocalLanding, player_boxscores_path, schedule_path, team_boxscores_path
 from nba_platform.simulator.books import Lines, make_lines
 from nba_platform.simulator.gamelog_files import boxscore_files
+from nba_platform.simulator.injury_report_files import injury_report_files
 from nba_platform.simulator.league import League, new_league, offseason
 from nba_platform.simulator.odds_files import odds_files
 from nba_platform.simulator.schedule_file import schedule_file
@@ -101,6 +104,10 @@ def _land_season(
         writer.write(team_boxscores_path(date), team_file)
         rows += n
     for relpath, body in odds_files(s, league, lines, seed, played):
+        writer.write(relpath, body)
+    # The injury reports of every game day through the day after the last played one ("tonight").
+    tonight = None if played_through is None else played_through + dt.timedelta(days=1)
+    for relpath, body in injury_report_files(s, league, tonight):
         writer.write(relpath, body)
     return rows
 

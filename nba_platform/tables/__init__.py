@@ -19,7 +19,13 @@ from nba_platform.tables.predictions import (
     PREDICTION_RESULTS,
     SYSTEM_DAILY_PERFORMANCE,
 )
-from nba_platform.tables.raw import RAW_PLAYER_BOXSCORES, RAW_PROP_LINES, RAW_SCHEDULE, RAW_TEAM_BOXSCORES
+from nba_platform.tables.raw import (
+    RAW_INJURY_REPORT,
+    RAW_PLAYER_BOXSCORES,
+    RAW_PROP_LINES,
+    RAW_SCHEDULE,
+    RAW_TEAM_BOXSCORES,
+)
 
 __all__ = [
     "ALL_TABLES", "Column", "DATASETS", "FEATURE_COLUMNS", "MODEL_FEATURES", "OPS_TABLES", "STORE_FEATURE_COLUMNS",
@@ -35,6 +41,7 @@ TABLES: dict[str, Table] = {
         RAW_PLAYER_BOXSCORES,
         RAW_TEAM_BOXSCORES,
         RAW_PROP_LINES,
+        RAW_INJURY_REPORT,
         TEAM_GAME_SUMMARY,
         PLAYER_GAME_SUMMARY,
         UPCOMING_PLAYER_GAME_CONTEXT,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from nba_platform.tables.columns import UTC_TS
-from nba_platform.tables.model import Table, columns
+from nba_platform.tables.model import Column, Table, columns
 
 _BOX_COUNTS = {
     "fgm": pl.Int32,
@@ -169,5 +169,45 @@ RAW_PROP_LINES = Table(
             "under_price": pl.Int32,
             "source_file": pl.String,
         }
+    ),
+)
+
+
+RAW_INJURY_REPORT = Table(
+    name="raw_injury_report",
+    group="raw",
+    dataset="raw",
+    grain="player x edition",
+    summary="Every edition of the injury reports (official NBA PDF, balldontlie): one row per player listed.",
+    description=(
+        "Players listed on each edition of the official NBA injury report (PDF, several a day) and of the "
+        "balldontlie /player_injuries snapshots, by the ET date of the game the status is for. Every edition "
+        "is kept: filter on published_utc before the prediction time. A player not listed on a team's "
+        "submitted report is available; teams whose report was 'NOT YET SUBMITTED' are in the asset's metadata."
+    ),
+    keys=("source", "edition", "game_date", "team_abbr", "player_lookup"),
+    required=("published_utc", "matchup", "player_name", "status"),
+    clustering=("team_abbr", "player_lookup"),
+    columns=(
+        *columns(
+            {
+                "game_date": pl.Date,
+                "source": pl.String,
+                "edition": pl.String,
+                "published_utc": UTC_TS,
+                "game_id": pl.String,
+            }
+        ),
+        Column("matchup", pl.String, "away@home tricodes, e.g. 'MIL@SAS'"),
+        *columns(
+            {
+                "team_abbr": pl.String,
+                "player_name": pl.String,
+                "player_lookup": pl.String,
+                "status": pl.String,
+                "reason": pl.String,
+                "source_file": pl.String,
+            }
+        ),
     ),
 )

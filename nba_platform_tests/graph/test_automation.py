@@ -242,3 +242,31 @@ def test_exports_follow_predictions_and_grading(game_day):
     assert requested["exports_best_bets"] == [last_night]  # last night's card, graded
     assert requested["exports_systems"] == [last_night, today]  # records to date, for both documents
     assert requested["exports_page"] == [today]  # tonight's file and today's records exist now
+
+
+def test_a_new_injury_report_edition_re_requests_todays_chain(game_day):
+    """Like a late lines file: an edition (the landing sensor ran raw_injury_report) -> today's context,
+    then features and predictions. Days without any report (the offline replay) hold nothing."""
+    today = "2024-11-02"
+    for day in ("2024-10-30", "2024-10-31", "2024-11-01"):
+        game_day.land(day, *EVERY_ASSET)
+    game_day.land("2024-10-28", "points_model")
+    assert game_day.tick(et(today, 0, 0)) == {}
+    game_day.land(today, "raw_schedule")
+    requested = game_day.tick(et(today, 0, 5))
+    assert requested == on(today, "upcoming_player_game_context")  # no injury report for today: no hold
+    game_day.run(requested)
+    game_day.run(game_day.tick(et(today, 0, 6)))
+    assert game_day.tick(et(today, 0, 7)) == {}
+
+    game_day.land(today, "raw_injury_report")  # the 17:30 edition
+    requested = game_day.tick(et(today, 17, 35))
+    assert requested == on(today, "upcoming_player_game_context")
+    game_day.run(requested)
+    requested = game_day.tick(et(today, 17, 36))
+    assert requested == on(today, "ml_feature_store", "player_prop_predictions")
+    game_day.run(requested)
+    assert game_day.tick(et(today, 17, 40)) == {}
+    # An edition for tomorrow's games (the report lists them) does not touch today's chain.
+    game_day.land("2024-11-03", "raw_injury_report")
+    assert game_day.tick(et(today, 17, 45)) == {}

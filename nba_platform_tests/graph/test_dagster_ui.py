@@ -19,6 +19,7 @@ EXPECTED_EDGES = {
     ("player_game_summary", "raw_schedule"),
     ("upcoming_player_game_context", "raw_schedule"),
     ("upcoming_player_game_context", "raw_prop_lines"),
+    ("upcoming_player_game_context", "raw_injury_report"),
     ("upcoming_player_game_context", "player_game_summary"),
     ("upcoming_player_game_context", "team_game_summary"),
     ("ml_feature_store", "upcoming_player_game_context"),
@@ -79,15 +80,15 @@ def test_ui_shows_every_asset_with_its_lineage(dagster_dev_port):
         time.sleep(1)  # the code location may still be loading
     names = {n["assetKey"]["path"][-1] for n in nodes}
     assert names == {
-        "raw_schedule", "raw_player_boxscores", "raw_team_boxscores", "raw_prop_lines", "team_game_summary",
-        "player_game_summary", "upcoming_player_game_context", "ml_feature_store",
+        "raw_schedule", "raw_player_boxscores", "raw_team_boxscores", "raw_prop_lines", "raw_injury_report",
+        "team_game_summary", "player_game_summary", "upcoming_player_game_context", "ml_feature_store",
         "points_model", "system_daily_performance", "player_prop_predictions", "prediction_results", *PUBLISHING,
     }
     assert {n["assetKey"]["path"][-1] for n in nodes if n["groupName"] == "publishing"} == PUBLISHING
     edges = {(n["assetKey"]["path"][-1], d["path"][-1]) for n in nodes for d in n["dependencyKeys"]}
     assert edges == EXPECTED_EDGES
     policies = {n["assetKey"]["path"][-1]: n["internalFreshnessPolicy"]["__typename"] for n in nodes}
-    assert policies["raw_prop_lines"] == "TimeWindowFreshnessPolicy"
+    assert policies["raw_prop_lines"] == policies["raw_injury_report"] == "TimeWindowFreshnessPolicy"
     assert policies["player_prop_predictions"] == "CronFreshnessPolicy" and len(policies) == len(names)
     conditions = {n["assetKey"]["path"][-1]: (n["automationCondition"] or {}).get("label") for n in nodes}
     assert conditions["ml_feature_store"] == "features_on_history_or_schedule"

@@ -21,8 +21,8 @@ def test_the_range_jobs_split_the_graph_around_the_weekly_model():
     assert not features & predictions and "points_model" not in features | predictions
     assert features | model | predictions == {key.to_user_string() for key in graph.get_all_asset_keys()}
     assert features == {
-        "raw_schedule", "raw_player_boxscores", "raw_team_boxscores", "raw_prop_lines", "team_game_summary",
-        "player_game_summary", "upcoming_player_game_context", "ml_feature_store",
+        "raw_schedule", "raw_player_boxscores", "raw_team_boxscores", "raw_prop_lines", "raw_injury_report",
+        "team_game_summary", "player_game_summary", "upcoming_player_game_context", "ml_feature_store",
     }
     # Nothing in the first run reads what a later run writes; everything in the last reads the model.
     for name in features:

@@ -59,7 +59,7 @@ def test_policies_name_exactly_the_assets_of_the_definitions():
     assert set(policies.AUTOMATION) - assets == set(), "automation entries of assets that do not exist"
     # "No condition" is a decision, written down as None: only the raw assets (the landing sensor runs them).
     unconditioned = {key.to_user_string() for key, condition in policies.AUTOMATION.items() if condition is None}
-    assert unconditioned == {"raw_schedule", "raw_player_boxscores", "raw_team_boxscores", "raw_prop_lines"}
+    assert unconditioned == {"raw_schedule", "raw_player_boxscores", "raw_team_boxscores", "raw_prop_lines", "raw_injury_report"}
 
 
 def test_an_asset_missing_from_the_policies_is_an_error():

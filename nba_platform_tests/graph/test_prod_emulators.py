@@ -170,7 +170,7 @@ def _read(client: bigquery.Client, table: str, prefix: str = "") -> pl.DataFrame
 def test_bq_init_creates_every_dataset_and_partitioned_table_and_is_idempotent(bq):
     first = init_warehouse(bq, PROJECT, "US", LIMITS, "init_")
     assert first.datasets == [f"init_{d}" for d in ("raw", "analytics", "precompute", "predictions", "monitoring")]
-    assert len(first.tables) == len(schemas.ALL_TABLES) == 12 and first.added_columns == []
+    assert len(first.tables) == len(schemas.ALL_TABLES) == 13 and first.added_columns == []
     for table_id in first.tables:
         table = bq.get_table(table_id)
         name = table_id.rsplit(".", 1)[1]

@@ -7,7 +7,7 @@ import pytest
 from nba_platform.cli import main
 from nba_platform.landing import zone as lz
 
-from ..conftest import REAL_LANDING
+from ..conftest import FIXTURES, REAL_LANDING
 from ..scrape_support import KEY, P_LOG, SCHEDULE_2024_25, LocalServer, ok, read
 
 pytestmark = pytest.mark.usefixtures("scrape_env")
@@ -59,3 +59,18 @@ def test_missing_key_and_bad_arguments(tmp_path, monkeypatch, capsys):
     assert "ODDS_API_KEY is not set" in capsys.readouterr().err
     assert main(["scrape", "--start", "2025-03-01", "--landing", str(tmp_path)]) == 2
     assert "give --date D, or --start A and --end B" in capsys.readouterr().err
+
+
+def test_scrape_the_injury_report_from_the_command_line(tmp_path, monkeypatch, capsys):
+    pdf = (FIXTURES / "nba_com" / "injury_report_2024-01-04_12PM.pdf").read_bytes()
+    landing = tmp_path / "landing"
+    with LocalServer() as server:
+        # A past day: its last four hourly editions are tried; the host has the 11 PM one.
+        server.script("/referee/injury/Injury-Report_2024-01-04_11PM.pdf", ok(pdf))
+        monkeypatch.setenv("NBA_INJURY_REPORT_BASE_URL", server.url)
+        code = main(["scrape", "--date", "2024-01-04", "--source", "nba_injury_report", "--landing", str(landing)])
+        hits = sum(server.hits.values())
+    out = capsys.readouterr().out
+    assert code == 0 and hits == 4
+    assert "[1/1] 2024-01-04 nba_injury_report: 1 landed, 0 unchanged; not published: 2024-01-04_10PM" in out
+    assert lz.LocalLanding(landing).read_bytes(lz.injury_report_path("2024-01-04", "2024-01-04_11PM")) == pdf

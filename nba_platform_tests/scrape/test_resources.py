@@ -30,7 +30,8 @@ def _config(resource: dg.ConfigurableResource) -> dict:
 def test_set_variables_become_env_vars_and_unset_ones_the_real_hosts():
     environ = {"ODDS_API_KEY": KEY, "NBA_CDN_BASE_URL": "http://127.0.0.1:9"}
     resources = scrape_resources(Settings.from_env(environ))
-    assert sorted(resources) == ["balldontlie", "nba_cdn", "nba_stats", "odds_api"]
+    assert sorted(resources) == ["balldontlie", "nba_cdn", "nba_injury_report", "nba_stats", "odds_api"]
+    assert _config(resources["nba_injury_report"]) == {"base_url": "https://ak-static.cms.nba.com"}
     assert _config(resources["nba_cdn"]) == {"base_url": {"env": "NBA_CDN_BASE_URL"}}
     assert _config(resources["nba_stats"]) == {"base_url": "https://stats.nba.com"}
     assert _config(resources["odds_api"]) == {"base_url": "https://api.the-odds-api.com", "api_key": {"env": "ODDS_API_KEY"}}

@@ -75,7 +75,9 @@ def test_without_a_landed_schedule_the_scrapes_skip_and_say_which_job_lands_it(t
 
 def test_schedules_and_scrape_jobs_are_registered():
     names = {s.name for s in defs.schedules}
-    assert names == {"nba_cdn_morning", "nba_stats_after_games", "odds_api_every_2h", "odds_api_pre_tip"}
+    assert names == {
+        "nba_cdn_morning", "nba_stats_after_games", "odds_api_every_2h", "odds_api_pre_tip", "injury_report_every_30m"
+    }
     assert all(s.execution_timezone == "America/New_York" for s in defs.schedules)
-    for job in ("scrape_nba_cdn_job", "scrape_nba_stats_job", "scrape_odds_api_job"):
+    for job in ("scrape_nba_cdn_job", "scrape_nba_stats_job", "scrape_odds_api_job", "scrape_nba_injury_report_job"):
         assert defs.resolve_job_def(job).name == job

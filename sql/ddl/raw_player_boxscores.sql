@@ -31,7 +31,7 @@ CREATE TABLE IF NOT EXISTS `raw.raw_player_boxscores` (
   pts INT64 OPTIONS (description = "points (source)"),
   plus_minus FLOAT64 OPTIONS (description = "plus-minus"),
   fantasy_pts FLOAT64 OPTIONS (description = "fantasy points (source)"),
-  source STRING OPTIONS (description = "which source the row comes from"),
+  source STRING OPTIONS (description = "which source the row came from"),
   source_player_id INT64 OPTIONS (description = "the player's id in the row's source (balldontlie ids differ from NBA ids)"),
   starter BOOL OPTIONS (description = "started the game (null: the source does not say)"),
   played BOOL OPTIONS (description = "took the court (false: listed on the roster but did not play; null: the source does not say)"),

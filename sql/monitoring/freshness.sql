@@ -6,7 +6,7 @@
 WITH expected AS (
   SELECT table_name
   FROM UNNEST([
-    'raw_schedule', 'raw_player_boxscores', 'raw_team_boxscores', 'raw_prop_lines',
+    'raw_schedule', 'raw_player_boxscores', 'raw_team_boxscores', 'raw_prop_lines', 'raw_injury_report',
     'team_game_summary', 'player_game_summary', 'upcoming_player_game_context', 'ml_feature_store',
     'player_prop_predictions', 'prediction_results', 'system_daily_performance'
   ]) AS table_name

@@ -8,7 +8,7 @@ WITH writes AS (
   SELECT
     game_date,
     CASE
-      WHEN table_name IN ('raw_schedule', 'raw_player_boxscores', 'raw_team_boxscores', 'raw_prop_lines') THEN 'raw'
+      WHEN table_name IN ('raw_schedule', 'raw_player_boxscores', 'raw_team_boxscores', 'raw_prop_lines', 'raw_injury_report') THEN 'raw'
       WHEN table_name IN ('team_game_summary', 'player_game_summary', 'upcoming_player_game_context') THEN 'analytics'
       WHEN table_name = 'ml_feature_store' THEN 'features'
       WHEN table_name = 'player_prop_predictions' THEN 'predictions'
