@@ -253,8 +253,11 @@ class Scraper:
         )
 
     def _balldontlie(self, report: ScrapeReport, game_date: dt.date) -> None:
-        """Today's injury list (news, any day), then the date's box scores (game days only)."""
-        self._balldontlie_player_injuries(report, game_date)
+        """Today's injury list (news: only as of now), or a past date's box scores (final games only)."""
+        if game_date >= self.today():
+            self._balldontlie_player_injuries(report, game_date)
+            report.notes.append("box scores: scraped once the date's games are final (the next day)")
+            return
         games = scheduled_games(self.zone, game_date, self.log, self._schedules)
         if games is not None and games.height == 0:
             report.skipped = f"no games on {game_date} in the landed schedule"

@@ -143,9 +143,9 @@ def test_balldontlie_snapshot_pages_land_and_the_key_is_never_shown(zone, monkey
     assert all(r.headers["authorization"] == BDL_KEY for r in service.requests)
     assert BDL_KEY not in caplog.text
     assert all(BDL_KEY.encode() not in p.read_bytes() for p in zone.root.rglob("*") if p.is_file())
-    # News has no history: a past date lands nothing and asks nothing.
-    past = make_scraper(zone, service, clock).run("balldontlie", dt.date(2025, 11, 4))
-    assert past.landed == [] and len(service.requests) == 2
+    # News has no history: a future date lands no injuries and asks nothing (a past date asks for box scores).
+    later = make_scraper(zone, service, clock).run("balldontlie", dt.date(2025, 11, 6))
+    assert later.landed == [] and len(service.requests) == 2
 
 
 def test_balldontlie_refused_page_is_quarantined(zone, monkeypatch):
