@@ -53,11 +53,13 @@ lock: install
 
 # The daemon started by `dagster dev` runs the sensors, automation, freshness evaluation, backfills
 # and run retries with the instance settings shipped in deploy/dagster.yaml (copied on every start).
+# workspace.yaml names the code location `nba_platform` (definitions.CODE_LOCATION), under which the
+# demo stored the landing sensor's cursor.
 dev: install
 	mkdir -p $(DAGSTER_HOME)
 	cp deploy/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
 	$(PY) -c 'import dagster as dg; from nba_platform.policies import apply_pool_limits; print("pool limits:", apply_pool_limits(dg.DagsterInstance.get()))'
-	$(VENV)/bin/dagster dev -m nba_platform.definitions -h 127.0.0.1 -p 3000
+	$(VENV)/bin/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
 clean:
 	rm -rf $(NBA_PLATFORM_HOME)
