@@ -51,6 +51,7 @@ __all__ = [
     "DbIOManager",
     "DbTypeHandler",
     "DuckDbClient",
+    "InstigatorSelector",
     "InstigatorStatus",
     "TableSlice",
     "backoff",
