@@ -15,6 +15,7 @@ what was just materialized.
 
 import hashlib
 import json
+import logging
 from collections import defaultdict
 
 import dagster as dg
@@ -26,6 +27,8 @@ from nba_platform.landing import zone as lz
 from nba_platform.landing.resource import LandingResource
 from nba_platform.raw.nba_cdn import parse_schedule
 from nba_platform.raw.parsing import SourceParseError
+
+log = logging.getLogger(__name__)
 
 # Which raw asset each kind of landed file feeds (events lists feed none: the odds files carry them).
 ASSET_FOR_KIND = {
@@ -140,7 +143,9 @@ def landing_zone_sensor(context: dg.SensorEvaluationContext, landing: LandingRes
 def handled_cursor(zone: lz.LandingZone) -> str:
     """The sensor's cursor with every file now in the landing zone recorded as handed to the raw assets:
     from it, only files that land or change later request runs."""
-    state, _, _, _ = scan_landing(zone, {})
+    state, _, _, unreadable = scan_landing(zone, {})
+    for relpath in unreadable:
+        log.warning("landing sensor cursor: %s does not parse (raw_schedule quarantines it); recorded as seen", relpath)
     state["deferred"] = {}
     return json.dumps(state, separators=(",", ":"))
 
