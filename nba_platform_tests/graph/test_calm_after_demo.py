@@ -75,8 +75,9 @@ def test_the_ui_opens_calm_after_the_demo(demo_home):
         waited = time.monotonic() - opened
     for name, statuses in ticks.items():
         assert "FAILURE" not in statuses, (name, statuses)
-    # The landing sensor found nothing new: everything landed was recorded as handled by the demo.
-    assert set(ticks["landing_zone_sensor"]) == {"SKIPPED"}, ticks["landing_zone_sensor"]
+    # The landing sensor found nothing new: everything landed was recorded as handled by the demo
+    # (STARTED: a tick still in progress when the daemon was stopped).
+    assert set(ticks["landing_zone_sensor"]) - {"STARTED"} == {"SKIPPED"}, ticks["landing_zone_sensor"]
 
     tonight = dt.datetime.now(TIMEZONE).date()
     with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
