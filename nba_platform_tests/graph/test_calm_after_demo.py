@@ -16,7 +16,7 @@ import dagster as dg
 import pytest
 from dagster._core.scheduler.instigation import InstigatorType
 
-from nba_platform.core.calendar import TIMEZONE
+from nba_platform.core.calendar import ET
 from nba_platform.core.calendar import week_start as monday
 
 from ..helpers import dagster_dev, graphql, wait_for
@@ -79,7 +79,7 @@ def test_the_ui_opens_calm_after_the_demo(demo_home):
     # (STARTED: a tick still in progress when the daemon was stopped).
     assert set(ticks["landing_zone_sensor"]) - {"STARTED"} == {"SKIPPED"}, ticks["landing_zone_sensor"]
 
-    tonight = dt.datetime.now(TIMEZONE).date()
+    tonight = dt.datetime.now(ET).date()
     with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
         launched = instance.get_runs(filters=dg.RunsFilter(created_after=started))
         backfills = [b for b in instance.get_backfills() if b.backfill_timestamp >= started.timestamp()]
