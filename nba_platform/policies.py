@@ -11,7 +11,7 @@ Deadlines (ET)
 | raw_player_boxscores, raw_team_boxscores    | last night's box scores landed by 04:00           | cron 04:00, since 22:00 |
 | team_game_summary, player_game_summary      | last night's games summarized by 06:00            | cron 06:00, since 22:00 |
 | prediction_results, system_daily_performance | last night's predictions graded by 06:00         | cron 06:00, since 22:00 |
-| exports_tonight, exports_page, exports_players | today's files published by 07:00                 | cron 07:00, since 00:00 |
+| exports_tonight, exports_page, exports_players, exports_best_bets | today's files published by 07:00 | cron 07:00, since 00:00 |
 | exports_results, exports_systems            | last night's results and records by 07:00         | cron 07:00, since 22:00 |
 | upcoming_player_game_context, ml_feature_store | today's players and features built by 06:00   | cron 06:00, since 00:00 |
 | points_model (weekly)                       | this week's model trained by Monday 05:00         | cron Mon 05:00, since 7 d |
@@ -118,6 +118,7 @@ FRESHNESS: dict[dg.AssetKey, Freshness] = _by_key({
     "exports_players": Freshness(_by(7, 0), "player pages published by 07:00 ET", games_on=(0,)),
     "exports_results": Freshness(_by(7, 22), "last night's results published by 07:00 ET", games_on=(-1,)),
     "exports_systems": Freshness(_by(7, 22), "system records published by 07:00 ET", games_on=(-1,)),
+    "exports_best_bets": Freshness(_by(7, 0), "today's best bets published by 07:00 ET", games_on=(0,)),
 })
 
 
@@ -239,7 +240,7 @@ AUTOMATION: dict[dg.AssetKey, dg.AutomationCondition | None] = _by_key({
     # Grading waits for the date's box score (player_game_summary) and runs with it.
     "prediction_results": ON_INPUTS,
     "system_daily_performance": ON_INPUTS,
-    **{name: EXPORTS for name in ("exports_tonight", "exports_results", "exports_players", "exports_systems", "exports_page")},
+    **{name: EXPORTS for name in ("exports_tonight", "exports_results", "exports_players", "exports_systems", "exports_best_bets", "exports_page")},
 })
 
 AUTOMATION_SENSOR_INTERVAL_SECONDS = 30

@@ -54,5 +54,23 @@ def scrape_env(monkeypatch):
     from .scrape_support import KEY
 
     monkeypatch.setenv("ODDS_API_KEY", KEY)
-    for name in ("NBA_STATS_BASE_URL", "NBA_CDN_BASE_URL", "ODDS_API_BASE_URL", "STORAGE_EMULATOR_HOST"):
+    names = ("NBA_STATS_BASE_URL", "NBA_CDN_BASE_URL", "ODDS_API_BASE_URL", "BALLDONTLIE_BASE_URL",
+             "BALLDONTLIE_API_KEY", "STORAGE_EMULATOR_HOST")
+    for name in names:
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """pytest-playwright launches Debian's chromium (never a downloaded browser), headless."""
+    from .browser import CHROMIUM_ARGS, chromium_path
+
+    exe = chromium_path()
+    if exe is None:
+        pytest.fail("chromium not found: install Debian's chromium (`apt-get install -y chromium`; .ci/run does)")
+    return {**browser_type_launch_args, "executable_path": exe, "args": CHROMIUM_ARGS, "headless": True}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": {"width": 1280, "height": 900}}

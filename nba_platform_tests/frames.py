@@ -19,7 +19,7 @@ def history_rows(rows, season: str = "2024-25") -> pl.DataFrame:
                 "game_date": d, "game_id": f"g{d:%y%m%d}{t}", "season": season, "season_type": "Regular Season",
                 "player_id": p, "player_lookup": f"p{p}", "player_name": f"P {p}", "team_id": t,
                 "team_abbr": f"T{t}", "opponent_team_abbr": "OPP", "is_home": True, "minutes": m, "points": pts,
-                "fga": 10, "fta": 2, "ftm": 2, "tov": 1, "usage_rate": 20.0,
+                "fga": 10, "fta": 2, "ftm": 2, "tov": 1, "usage_rate": 20.0, "played": True, "box_source": "nba_stats",
             }
             for d, p, t, pts, m in rows
         ]

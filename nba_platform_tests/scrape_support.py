@@ -199,3 +199,45 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+# --- box scores from the second sources ------------------------------------------------------------------
+
+CDN_BOXSCORE = FIXTURES / "nba_cdn" / "boxscore_0022000180_trimmed.json"
+BDL_BOX_SCORES_2024_01_15 = FIXTURES / "balldontlie" / "box_scores_2024-01-15.json"
+TEAM_LOGS_2023_24 = FIXTURES.parent / "history" / "team_game_logs_2023-24.csv"
+
+
+def cdn_boxscore_for(game: dict) -> bytes:
+    """The real (trimmed) liveData box score re-keyed to a scheduled game (id, tip, teams, scores): its
+    players stay the capture's, one a side."""
+    payload = json.loads(CDN_BOXSCORE.read_bytes())
+    box = payload["game"]
+    box["gameId"] = game["game_id"]
+    box["gameTimeUTC"] = game["tip_time_utc"].strftime("%Y-%m-%dT%H:%M:%SZ")
+    for side in ("home", "away"):
+        team = box[f"{side}Team"]
+        team["teamId"], team["teamTricode"] = game[f"{side}_team_id"], game[f"{side}_team_abbr"]
+        team["score"] = game[f"{side}_score"]
+    return json.dumps(payload).encode()
+
+
+def schedule_from_team_logs(day: str) -> bytes:
+    """A scheduleLeagueV2 document holding the final games of ``day`` as the real 2023-24 team logs
+    record them (no 2023-24 schedule capture exists; the games, ids, teams and scores are the logs';
+    the logs have no tip times, so every game is given 23:00 UTC)."""
+    import polars as pl
+
+    logs = pl.read_csv(TEAM_LOGS_2023_24, schema_overrides={"GAME_ID": pl.String}).filter(pl.col("GAME_DATE") == day)
+    home = logs.filter(pl.col("MATCHUP").str.contains(" vs. ", literal=True))
+    away = logs.filter(pl.col("MATCHUP").str.contains(" @ ", literal=True))
+    games = []
+    for h in home.iter_rows(named=True):
+        a = away.filter(pl.col("GAME_ID") == h["GAME_ID"]).row(0, named=True)
+        team = lambda r: {"teamId": r["TEAM_ID"], "teamTricode": r["TEAM_ABBREVIATION"],  # noqa: E731
+                          "teamName": r["TEAM_NAME"], "score": r["PTS"]}
+        games.append({
+            "gameId": h["GAME_ID"], "gameStatus": 3, "gameStatusText": "Final", "gameDateEst": f"{day}T00:00:00Z",
+            "gameDateTimeUTC": f"{day}T23:00:00Z", "homeTeam": team(h), "awayTeam": team(a),
+        })
+    return json.dumps({"leagueSchedule": {"seasonYear": "2023-24", "gameDates": [{"games": games}]}}).encode()

@@ -49,13 +49,17 @@ def _predictions(day: dt.date = DAY) -> pl.DataFrame:
         ("ensemble", "B Two", 15.5, 12.0, 0.27, -3.5, "UNDER", 0.46),
         ("ensemble", "C Three", 10.5, 10.6, 0.51, 0.1, "PASS", 0.02),
         ("lightgbm", "A One", 20.5, 22.0, 0.60, 1.5, "OVER", 0.20),
+        ("ensemble", "D Four", 18.5, 17.0, 0.40, -1.5, "OUT", None),
     ]
     frame = pl.DataFrame(
         [
             {"game_date": day, "game_id": "g1", "player_id": i, "player_lookup": name.lower(), "player_name": name,
              "team_abbr": "AAA", "opponent_team_abbr": "BBB", "system_id": system, "line": line,
              "predicted_points": pred, "p_over": p, "edge": edge, "recommendation": rec, "confidence": conf,
-             "model_version": "2025-10-27", "feature_version": "v1"}
+             "model_version": "2025-10-27", "feature_version": "v1",
+             "availability_status": "OUT" if rec == "OUT" else "AVAILABLE",
+             "availability_source": "nba_injury_report" if rec == "OUT" else "market",
+             "availability_reason": "Injury/Illness Left Ankle; Sprain" if rec == "OUT" else None}
             for i, (system, name, line, pred, p, edge, rec, conf) in enumerate(rows)
         ]
     )
@@ -344,10 +348,14 @@ def test_picks_prints_the_days_card(home, capsys):
     _warehouse(home / "warehouse.duckdb", _predictions())
     assert main(["picks", "--date", "2025-11-03"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == ("Picks for 2025-11-03 from the ensemble system (3 players: {'OVER': 1, 'PASS': 1, 'UNDER': 1}; "
-                      "model 2025-10-27; 2 systems in player_prop_predictions)")
+    assert out[0] == ("Picks for 2025-11-03 from the ensemble system (4 players: {'OUT': 1, 'OVER': 1, 'PASS': 1, "
+                      "'UNDER': 1}; model 2025-10-27; 2 systems in player_prop_predictions)")
     table = "\n".join(out[1:])
     assert table.index("B Two") < table.index("A One") and "C Three" not in table  # most confident first; no PASS
+    # The ruled-out player is listed after the picks, with his status, its source and the reason.
+    picks, ruled = table.split("Ruled out (no pick):")
+    assert "D Four" not in picks and "D Four" in ruled and "nba_injury_report" in ruled and "Left Ankle" in ruled
+    assert "market" in picks  # every pick shows where its availability comes from
 
     assert main(["picks", "--date", "2025-11-03", "--json", "--system", "lightgbm", "--limit", "1"]) == 0
     card = json.loads(capsys.readouterr().out)
@@ -355,7 +363,9 @@ def test_picks_prints_the_days_card(home, capsys):
         "game_date": "2025-11-03", "system_id": "lightgbm", "model_version": "2025-10-27", "players": 1,
         "recommendations": {"OVER": 1}, "systems": 2,
         "picks": [{"player_name": "A One", "team": "AAA", "opp": "BBB", "line": 20.5, "predicted": 22.0,
-                   "p_over": 0.6, "edge": 1.5, "recommendation": "OVER", "confidence": 0.2}],
+                   "p_over": 0.6, "edge": 1.5, "recommendation": "OVER", "confidence": 0.2,
+                   "status": "AVAILABLE", "source": "market"}],
+        "ruled_out": [],
     }
 
 

@@ -1,5 +1,7 @@
 """Phase 3: analytics tables. Team before player, through lineage: usage rate needs the team row."""
 
+import datetime as dt
+
 import dagster as dg
 import polars as pl
 
@@ -35,7 +37,7 @@ def team_game_summary(
                 "one_row_per_player_who_played",
                 asset="player_game_summary",
                 blocking=True,
-                description="as many rows as raw player box-score rows",
+                description="as many rows as raw player box-score rows (players listed but not playing included)",
             ),
             dg.AssetCheckSpec(
                 "players_add_up_to_team_points",
@@ -95,7 +97,11 @@ def upcoming_player_game_context(
     player_history: pl.DataFrame,
     team_history: pl.DataFrame,
 ):
-    frame, unplaced = build_upcoming_context(raw_schedule, raw_prop_lines, player_history, team_history)
+    # The prediction time: a report edition published after it is not known to this run (re-runs of past
+    # dates are cut at each game's tip-off instead). raw_injury_report joins here once it is an asset.
+    frame, unplaced = build_upcoming_context(
+        raw_schedule, raw_prop_lines, player_history, team_history, as_of=dt.datetime.now(dt.UTC)
+    )
     if unplaced:
         context.log.warning(
             f"{unplaced} line players could not be placed (no box score yet under that name, or latest team not in the game)"
@@ -109,5 +115,8 @@ def upcoming_player_game_context(
             "with_line": int(frame["has_line"].sum()),
             "rotation_only": int((~frame["has_line"]).sum()),
             "unplaced_line_players": unplaced,
+            "availability": dg.MetadataValue.json(
+                {f"{src}/{st}": n for src, st, n in frame.group_by("availability_source", "availability_status").len().sort("availability_source", "availability_status").iter_rows()}
+            ),
         },
     )

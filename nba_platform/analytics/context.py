@@ -3,7 +3,9 @@
 The player list of a scheduled game is what is knowable before tip-off: every player with a line for
 the game, plus each team's recent rotation (played for the team in one of its last few games), each
 on his latest team (so trades are followed). For each: rest, recent load, the opponent's and his
-team's recent form, and the current and opening pre-tip line. Pure polars.
+team's recent form, the current and opening pre-tip line, and availability (analytics/availability.py):
+his status with its source and as-of time, what his team and the opponent lose to absences, and the
+implied team total from the sum of the team's player lines. Pure polars.
 """
 
 from __future__ import annotations
@@ -13,15 +15,21 @@ import datetime as dt
 import polars as pl
 
 from nba_platform import tables as schemas
+from nba_platform.analytics import availability as avail
 from nba_platform.analytics.history import (
     ROTATION_TEAM_GAMES,
     as_of_before,
     league_running_averages,
+    played_only,
     player_running_stats,
     team_games,
+    team_line_totals,
     team_running_stats,
 )
 from nba_platform.analytics.lines import consensus_lines, event_games
+
+# An implied team total needs this many of the team's players priced (fewer is not a team total).
+MIN_LINES_FOR_TEAM_TOTAL = 3
 
 PREDICTED_SEASON_TYPES = ("Regular Season", "PlayIn", "Playoffs", "NBA Cup")
 
@@ -98,19 +106,109 @@ def _window_counts(targets: pl.DataFrame, stats: pl.DataFrame, days: int) -> pl.
     )
 
 
+def _with_availability(
+    out: pl.DataFrame,
+    stats: pl.DataFrame,
+    raw_lines: pl.DataFrame,
+    schedule: pl.DataFrame,
+    player_history: pl.DataFrame,
+    injury_report: pl.DataFrame | None,
+    as_of: dt.datetime | None,
+) -> pl.DataFrame:
+    """Status, absences and implied team totals for the context rows (see analytics/availability.py)."""
+    keys = ["player_id", "game_date", "team_id"]
+    rotation = avail.rotation_flags(stats, out.select(*keys, "team_games_before"))
+    mapping = event_games(raw_lines, schedule)
+    market = avail.market_availability(raw_lines).join(mapping, on="event_id").select(
+        "game_id", "player_lookup", "market_listed", "market_pulled", "market_as_of_utc"
+    ).unique(["game_id", "player_lookup"])
+    events = avail.market_events(raw_lines).join(mapping, on="event_id").group_by("game_id").agg(
+        pl.col("event_as_of_utc").max()
+    )
+    own = stats.select(
+        "player_id",
+        pl.col("game_date").alias("last_game_date"),
+        pl.col("minutes_avg_last_10").alias("_min10"),
+        pl.col("fga_avg_last_10").alias("_fga10"),
+        pl.col("points_avg_last_10").alias("_pts10"),
+    )
+    rows = (
+        out.join(rotation, on=keys, how="left")
+        .join(own, on=["player_id", "last_game_date"], how="left")
+        .join(market, on=["game_id", "player_lookup"], how="left")
+        .with_columns(cutoff_utc=avail.cutoff_utc(as_of))
+    )
+    status = avail.player_availability(
+        rows.select("game_id", "game_date", "player_id", "team_abbr", "player_lookup", "cutoff_utc",
+                    "rotation_player", "market_listed", "market_pulled", "market_as_of_utc"),
+        injury_report,
+        events,
+    ).select("game_id", "player_id", *avail.AVAILABILITY_SCHEMA.names(), "absence_weight", "report_landed",
+             "event_as_of_utc")
+    rows = rows.join(status, on=["game_id", "player_id"], how="left").with_columns(
+        minutes_share=pl.col("_min10") / pl.col("team_minutes_last_10"),
+        fga_share=pl.col("_fga10") / pl.col("team_fga_last_10"),
+        points_share=pl.col("_pts10") / pl.col("team_points_last_10"),
+        star=pl.col("rotation_player").fill_null(False) & (pl.col("_pts10") >= avail.STAR_POINTS),
+    )
+    absences = avail.absence_features(rows)
+    lined = pl.col("points_line").is_not_null()
+    totals = rows.group_by("game_id", "team_id").agg(
+        _lines=lined.sum(), _total=pl.col("points_line").sum()
+    ).with_columns(
+        implied_team_total=pl.when(pl.col("_lines") >= MIN_LINES_FOR_TEAM_TOTAL).then(pl.col("_total"))
+    ).drop("_lines", "_total")
+    past = as_of_before(rows.select("game_date", "team_id").unique(), team_line_totals(player_history), by="team_id")
+    basis = (
+        pl.when(pl.col("report_landed"))
+        .then(pl.lit("injury_report"))
+        .when(pl.col("event_as_of_utc").is_not_null())
+        .then(pl.lit(avail.MARKET))
+        .otherwise(pl.lit(avail.NONE))
+    )
+    return (
+        rows.join(absences, on=["game_id", "player_id"], how="left")
+        .join(totals, on=["game_id", "team_id"], how="left")
+        .join(past, on=["game_date", "team_id"], how="left")
+        .with_columns(
+            absence_basis=basis,
+            implied_team_total_vs_avg=pl.col("implied_team_total") - pl.col("line_total_avg"),
+            line_share_of_team_total=pl.col("points_line") / pl.col("implied_team_total"),
+        )
+        .with_columns(
+            # Nothing known about anyone's availability: the absence features are missing, not zero.
+            [
+                pl.when(pl.col("absence_basis") != avail.NONE).then(pl.col(c)).alias(c)
+                for c in ABSENCE_FEATURES
+            ]
+        )
+    )
+
+
+ABSENCE_FEATURES = (
+    "team_out_minutes_share", "team_out_fga_share", "team_out_points_share", "team_rotation_out", "team_star_out",
+    "opp_out_minutes_share", "opp_out_fga_share", "opp_out_points_share", "opp_rotation_out", "opp_star_out",
+)
+
+
 def build_upcoming_context(
     schedule: pl.DataFrame,
     raw_lines: pl.DataFrame,
     player_history: pl.DataFrame,
     team_history: pl.DataFrame,
+    injury_report: pl.DataFrame | None = None,
+    as_of: dt.datetime | None = None,
 ) -> tuple[pl.DataFrame, int]:
     """Context rows for every scheduled game in ``schedule``.
+
+    `injury_report` holds `raw_injury_report` rows (None or empty: none landed, as in the offline replay);
+    `as_of` is the prediction time: report editions published after it do not count (tip-off otherwise).
 
     Returns the table and the number of line players that could not be placed (never seen in a box
     score, or whose latest team is not in the game), which the asset reports.
     """
     slots = scheduled_team_slots(schedule)
-    player_history = schemas.conform(player_history, "player_game_summary")
+    player_history = played_only(schemas.conform(player_history, "player_game_summary"))
     team_history = schemas.conform(team_history, "team_game_summary")
     if slots.is_empty() or player_history.is_empty():
         return schemas.empty("upcoming_player_game_context"), 0
@@ -188,6 +286,8 @@ def build_upcoming_context(
             line_movement=pl.col("points_line") - pl.col("points_line_open"),
         )
         .with_columns(back_to_back=pl.col("days_rest") == 1)
-        .sort("game_date", "game_id", "player_id")
+    )
+    out = _with_availability(out, stats, raw_lines, schedule, player_history, injury_report, as_of).sort(
+        "game_date", "game_id", "player_id"
     )
     return schemas.conform(out, "upcoming_player_game_context"), unplaced

@@ -20,6 +20,13 @@ HISTORY_DAYS = 400
 ROTATION_TEAM_GAMES = 5
 
 
+def played_only(player_history: pl.DataFrame) -> pl.DataFrame:
+    """The player-games that were played: a listed player who sat (played=false) has no points or minutes,
+    and a DNP is not a zero-point game in anyone's history."""
+    # `played` is required in the table; a frame built without it (null) keeps its rows, as before the column.
+    return player_history.filter(pl.col("played").fill_null(True))
+
+
 def as_of_before(
     targets: pl.DataFrame, stats: pl.DataFrame, by: str | list[str], on: str = "game_date", stats_on: str = "game_date"
 ) -> pl.DataFrame:
@@ -56,6 +63,7 @@ def player_running_stats(history: pl.DataFrame, team_games: pl.DataFrame) -> pl.
         minutes_avg_last_5=_mean_of_last("minutes", 5, p),
         minutes_avg_last_10=_mean_of_last("minutes", 10, p),
         minutes_sum_last_10=_sum_of_last(pl.col("minutes"), 10, p),
+        fga_avg_last_10=_mean_of_last("fga", 10, p),
         points_sum_last_10=_sum_of_last(pl.col("points"), 10, p),
         ftm_sum_last_10=_sum_of_last(pl.col("ftm"), 10, p),
         shots_sum_last_10=_sum_of_last(shots, 10, p),
@@ -96,6 +104,9 @@ def team_running_stats(team_history: pl.DataFrame) -> pl.DataFrame:
             pace_last_10=_mean_of_last("pace", 10, t),
             off_rating_last_10=_mean_of_last("offensive_rating", 10, t),
             def_rating_last_10=_mean_of_last("defensive_rating", 10, t),
+            team_minutes_last_10=_mean_of_last("minutes", 10, t),
+            team_fga_last_10=_mean_of_last("fga", 10, t),
+            team_points_last_10=_mean_of_last("points", 10, t),
             wins_season=pl.col("won").cast(pl.Int32).cum_sum().over(s),
             games_season=pl.col("won").cum_count().over(s).cast(pl.Int32),
         )
@@ -106,6 +117,9 @@ def team_running_stats(team_history: pl.DataFrame) -> pl.DataFrame:
             "pace_last_10",
             "off_rating_last_10",
             "def_rating_last_10",
+            "team_minutes_last_10",
+            "team_fga_last_10",
+            "team_points_last_10",
             "wins_season",
             "games_season",
             pl.col("game_date").alias("team_last_game_date"),
@@ -138,4 +152,18 @@ def league_running_averages(team_history: pl.DataFrame, days: int = 30) -> pl.Da
         "game_date",
         (pl.col("_pace") / pl.col("_n")).alias("league_pace"),
         (pl.col("_drtg") / pl.col("_n")).alias("league_def_rating"),
+    )
+
+
+def team_line_totals(player_history: pl.DataFrame, games: int = 10) -> pl.DataFrame:
+    """Per team-game with lines: the mean, over the team's last `games` such games through this one, of
+    the sum of its players' pre-game lines (the average a tonight's implied team total is compared with)."""
+    sums = (
+        player_history.filter(pl.col("points_line").is_not_null())
+        .group_by("team_id", "game_id", "game_date")
+        .agg(_sum=pl.col("points_line").sum())
+        .sort("team_id", "game_date")
+    )
+    return sums.select(
+        "team_id", "game_date", line_total_avg=pl.col("_sum").rolling_mean(games, min_samples=1).over("team_id")
     )

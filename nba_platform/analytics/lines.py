@@ -2,7 +2,8 @@
 
 The consensus rule (documented in docs/data_dictionary.md):
 1. Only snapshots taken strictly before the game's tip-off count (never an in-game line).
-2. Per book and player, the latest such snapshot.
+2. Per book and player, the latest such snapshot, and only if it is the book's latest pre-tip snapshot
+   of the event: a book that pulled the player's market (a late scratch) no longer counts his old line.
 3. Per book, the *main* line: the one whose Over and Under prices are closest to each other
    (books that list alternates price them lopsided); a line without both prices is not a main line.
 4. Consensus line = the median of the books' main lines, snapped to the nearest line a book
@@ -48,14 +49,24 @@ def pre_tip_snapshots(raw_lines: pl.DataFrame) -> pl.DataFrame:
     return lines.filter(pl.col("snapshot_utc") < pl.col("commence_time_utc"))
 
 
+BOOK_EVENT = ["game_date", "event_id", "bookmaker"]
+
+
+def still_listed() -> pl.Expr:
+    """The row is from its book's latest pre-tip snapshot of the event (the book still lists the player)."""
+    return pl.col("snapshot_utc") == pl.col("snapshot_utc").max().over(BOOK_EVENT)
+
+
 def consensus_lines(raw_lines: pl.DataFrame, snapshot: str = "latest") -> pl.DataFrame:
     """The consensus line per (date, event, player); `snapshot="earliest"` gives the opening line
     (each book's first pre-tip snapshot) instead of the current one."""
     if snapshot not in ("latest", "earliest"):
         raise ValueError(f"snapshot must be 'latest' or 'earliest', got {snapshot!r}")
-    lines = pre_tip_snapshots(raw_lines).filter(
-        pl.col("over_price").is_not_null() & pl.col("under_price").is_not_null()
-    )
+    lines = pre_tip_snapshots(raw_lines)
+    if snapshot == "latest":
+        # Judged on every pre-tip row of the book, priced or not: a listed player without prices is still listed.
+        lines = lines.filter(still_listed())
+    lines = lines.filter(pl.col("over_price").is_not_null() & pl.col("under_price").is_not_null())
     if lines.is_empty():
         return pl.DataFrame(schema=CONSENSUS_SCHEMA)
     book_key = ["game_date", "event_id", "bookmaker", "player_lookup"]

@@ -116,6 +116,32 @@ def team_game_summary(
     return schemas.conform(out, "team_game_summary")
 
 
+# Reasons as the sources write them (cdn.nba.com notPlayingReason codes such as INACTIVE_INJURY,
+# DNP_COACH, INACTIVE_GLEAGUE_TWOWAY, and their descriptions): the first pattern that matches wins. A rest
+# day (often written "Rest" or "Injury Management" under an injury code) is rest, not an injury.
+_REASON_PATTERNS = (
+    ("rest", r"(?i)(^|[^a-z])rest([^a-z]|$)|injury management|load management"),
+    ("g_league", r"(?i)g.?league|two.?way|on assignment"),
+    ("coach", r"(?i)coach"),
+    ("personal", r"(?i)personal|family|bereavement"),
+    ("injury", r"(?i)injur|illness|sore|sprain|strain|surgery|fracture|concussion|knee|ankle|hamstring|back"),
+)
+_NOT_PLAYED_NULL = (
+    "minutes", "points", "fgm", "fga", "fg3m", "fg3a", "ftm", "fta", "oreb", "dreb", "reb", "ast", "stl",
+    "blk", "tov", "pf", "plus_minus", "true_shooting_pct", "effective_fg_pct", "usage_rate",
+)
+
+
+def dnp_reason_category(reason: str, description: str) -> pl.Expr:
+    """injury / rest / coach / g_league / personal / other from the source's reason code and text; null
+    when the source gives neither (balldontlie, a bare "did not play")."""
+    text = pl.concat_str([pl.col(description).fill_null(""), pl.col(reason).fill_null("")], separator=" ")
+    expr = pl.when(pl.col(reason).is_null() & pl.col(description).is_null()).then(pl.lit(None, pl.String))
+    for category, pattern in _REASON_PATTERNS:
+        expr = expr.when(text.str.contains(pattern)).then(pl.lit(category))
+    return expr.otherwise(pl.lit("other"))
+
+
 def player_game_summary(
     raw_player: pl.DataFrame, team_summary: pl.DataFrame, game_lines: pl.DataFrame | None = None
 ) -> pl.DataFrame:
@@ -124,8 +150,9 @@ def player_game_summary(
     Usage rate = 100 * (FGA + 0.44 FTA + TOV) * (team minutes / 5) / (minutes * team (FGA + 0.44 FTA + TOV)).
     It needs the team row, which is why team_game_summary is an input of this asset.
     `game_lines` (game_id, player_lookup, line) adds the pre-game consensus line and the result
-    against it: OVER, UNDER, or PUSH when the points equal a whole line. leaguegamelog carries no
-    starter information, so `starter` stays null until a source that has it is landed.
+    against it: OVER, UNDER, or PUSH when the points equal a whole line. `starter`, `played` and the
+    reason a listed player sat come from the row's source (`box_source`): leaguegamelog lists only
+    players who played and says nothing of starters, so there `starter` and `dnp_reason_category` stay null.
     """
     raw_player = schemas.conform(raw_player, "raw_player_boxscores")
     team_summary = schemas.conform(team_summary, "team_game_summary")
@@ -156,7 +183,16 @@ def player_game_summary(
                 100.0 * plays * (pl.col("_team_minutes") / 5) / (pl.col("min") * pl.col("_team_plays"))
             ),
             won=pl.col("wl") == "W",
-            starter=pl.lit(None, dtype=pl.Boolean),
+            # A source without the flag: time on the court decides (derived, not guessed).
+            played=pl.coalesce("played", pl.col("min") > 0),
+            dnp_reason_category=pl.when(pl.col("played").not_()).then(
+                dnp_reason_category("not_playing_reason", "not_playing_description")
+            ),
+            box_source=pl.col("source"),
+        )
+        # A listed player who did not play has no points or minutes (not zero): readers of history skip him.
+        .with_columns(
+            pl.when(pl.col("played")).then(pl.col(c)).alias(c) for c in _NOT_PLAYED_NULL
         )
     )
     if game_lines is not None and game_lines.height:
@@ -168,7 +204,7 @@ def player_game_summary(
     else:
         out = out.with_columns(points_line=pl.lit(None, dtype=pl.Float64))
     out = out.with_columns(
-        over_under_result=pl.when(pl.col("points_line").is_null())
+        over_under_result=pl.when(pl.col("points_line").is_null() | pl.col("points").is_null())
         .then(None)
         .when(pl.col("points") > pl.col("points_line"))
         .then(pl.lit("OVER"))

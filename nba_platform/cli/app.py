@@ -189,7 +189,7 @@ def cmd_scrape(args: argparse.Namespace) -> int:
     from nba_platform.landing.zone import open_landing
     from nba_platform.scrape.errors import CircuitOpenError, ConfigError, HTTPStatusError, ScrapeError
     from nba_platform.scrape.resources import scrape_resources
-    from nba_platform.scrape.run import SOURCES, Scraper
+    from nba_platform.scrape.run import DEFAULT_SOURCES, Scraper
 
     dates = [args.date] if args.date else date_range(args.start, args.end)
     # Log lines (retries, quarantines) go to stdout between the progress lines; stderr gets the one-line reason.
@@ -199,7 +199,7 @@ def cmd_scrape(args: argparse.Namespace) -> int:
     if not args.verbose:
         logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines (key redacted) only with -v
     location = args.landing or default_landing_dir()
-    sources = [args.source] if args.source else list(SOURCES)
+    sources = [args.source] if args.source else list(DEFAULT_SOURCES)
     # The same scraper resources as the code location's scrape jobs (configured from the environment).
     scraper = Scraper(open_landing(location), resources=scrape_resources())
     print(f"scrape {', '.join(sources)} for {dates[0]}..{dates[-1]} into {location}", flush=True)
@@ -345,7 +345,7 @@ def build_parser() -> argparse.ArgumentParser:
     scrape.add_argument("--date", type=_date, help="one ET game date (or --start and --end)")
     scrape.add_argument("--start", type=_date, help="first date of a range (past dates use historical odds)")
     scrape.add_argument("--end", type=_date, help="last date of the range (inclusive)")
-    scrape.add_argument("--source", choices=["nba_cdn", "nba_stats", "odds_api"], help="one source (default: all)")
+    scrape.add_argument("--source", choices=["nba_cdn", "nba_stats", "odds_api", "balldontlie"], help="one source (default: nba_cdn, nba_stats, odds_api; balldontlie also backs up nba_stats)")
     scrape.add_argument("--landing", help="landing folder or gs://bucket/prefix (default $NBA_LANDING_DIR, "
                                           "else $NBA_PLATFORM_HOME/landing)")
     scrape.add_argument("-v", "--verbose", action="store_true", help="log every request, retry and landed file")

@@ -99,7 +99,8 @@ def read_predictions(game_date: dt.date, warehouse: str) -> pl.DataFrame:
 
 
 def picks_table(preds: pl.DataFrame, system_id: str, limit: int = 25) -> pl.DataFrame:
-    """One system's OVER/UNDER picks among a date's predictions, most confident first."""
+    """One system's OVER/UNDER picks among a date's predictions, most confident first, with each player's
+    availability (status and its source)."""
     return (
         preds.filter(pl.col("recommendation").is_in(["OVER", "UNDER"]) & (pl.col("system_id") == system_id))
         .sort("confidence", descending=True)
@@ -113,8 +114,27 @@ def picks_table(preds: pl.DataFrame, system_id: str, limit: int = 25) -> pl.Data
             pl.col("edge").round(1),
             "recommendation",
             pl.col("confidence").round(2),
+            pl.col("availability_status").alias("status"),
+            pl.col("availability_source").alias("source"),
         )
         .head(limit)
+    )
+
+
+def ruled_out_table(preds: pl.DataFrame, system_id: str) -> pl.DataFrame:
+    """The players of the date given OUT (ruled out or doubtful): no pick, with why and from where."""
+    return (
+        preds.filter((pl.col("recommendation") == "OUT") & (pl.col("system_id") == system_id))
+        .sort("team_abbr", "player_name")
+        .select(
+            "player_name",
+            pl.col("team_abbr").alias("team"),
+            pl.col("opponent_team_abbr").alias("opp"),
+            "line",
+            pl.col("availability_status").alias("status"),
+            pl.col("availability_source").alias("source"),
+            pl.col("availability_reason").alias("reason"),
+        )
     )
 
 
@@ -132,6 +152,7 @@ def picks_card(preds: pl.DataFrame, game_date: dt.date, system_id: str, limit: i
         "recommendations": dict(rows.group_by("recommendation").len().sort("recommendation").iter_rows()),
         "systems": preds["system_id"].n_unique(),
         "picks": picks_table(preds, system_id, limit).to_dicts(),
+        "ruled_out": ruled_out_table(preds, system_id).to_dicts(),
     }
 
 
@@ -143,7 +164,10 @@ def picks_text(card: dict[str, Any]) -> str:
     )
     with pl.Config(tbl_rows=50, tbl_cols=12, tbl_width_chars=140, tbl_hide_dataframe_shape=True):
         table = str(pl.DataFrame(card["picks"])) if card["picks"] else "(no OVER/UNDER picks)"
-    return f"{header}\n{table}"
+        out = (
+            f"\nRuled out (no pick):\n{pl.DataFrame(card['ruled_out'])}" if card.get("ruled_out") else ""
+        )
+    return f"{header}\n{table}{out}"
 
 
 def print_picks(game_date: dt.date, warehouse: str, system_id: str | None = None, limit: int = 25,

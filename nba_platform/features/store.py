@@ -9,7 +9,9 @@ feature has a quality flag `q_<feature>`:
   this season; the league's last-30-day average for a team without recent games);
 * default  - a conventional value for an undefined input (not a back-to-back when he has no
   previous game);
-* missing  - null: the input does not exist. Nothing missing is ever filled with a value that looks
+* missing  - null: the input does not exist (the absence features: no injury report and no lines).
+  The absence features (team_out_*, opp_out_*, *_star_out, *_rotation_out) are computed from an injury
+  report, fallback from the market alone (who has a line). Nothing missing is ever filled with a value that looks
   computed.
 
 `quality_score` is the mean over features of 1 (computed), 0.5 (fallback, default) and 0 (missing).
@@ -21,7 +23,8 @@ from __future__ import annotations
 import polars as pl
 
 from nba_platform import tables as schemas
-from nba_platform.analytics.history import as_of_before, player_running_stats, team_games
+from nba_platform.analytics.context import ABSENCE_FEATURES
+from nba_platform.analytics.history import as_of_before, played_only, player_running_stats, team_games
 
 COMPUTED, FALLBACK, DEFAULT, MISSING = "computed", "fallback", "default", "missing"
 QUALITY_WEIGHT = {COMPUTED: 1.0, FALLBACK: 0.5, DEFAULT: 0.5, MISSING: 0.0}
@@ -50,7 +53,7 @@ _STAT_COLUMNS = [
 ]
 
 # Bumped when a feature definition changes: rows of two versions are never mixed in training.
-FEATURE_VERSION = "v2"
+FEATURE_VERSION = "v3"
 
 
 def _ratio(num: str, den: str) -> pl.Expr:
@@ -93,7 +96,7 @@ def build_feature_store(
     feature_version: str = FEATURE_VERSION,
 ) -> pl.DataFrame:
     context = schemas.conform(context, "upcoming_player_game_context")
-    player_history = schemas.conform(player_history, "player_game_summary")
+    player_history = played_only(schemas.conform(player_history, "player_game_summary"))
     team_history = schemas.conform(team_history, "team_game_summary")
     if context.is_empty() or player_history.is_empty():
         return schemas.empty("ml_feature_store")
@@ -154,7 +157,17 @@ def build_feature_store(
     for name in schemas.FEATURE_COLUMNS:
         if name in explicit_flags:
             continue
-        if name == "back_to_back":
+        if name in ABSENCE_FEATURES:
+            basis = pl.col("absence_basis")
+            flags.append(
+                pl.when(pl.col(name).is_null() | (basis == "none"))
+                .then(pl.lit(MISSING))
+                .when(basis == "injury_report")
+                .then(pl.lit(COMPUTED))
+                .otherwise(pl.lit(FALLBACK))
+                .alias(f"q_{name}")
+            )
+        elif name == "back_to_back":
             flags.append(
                 pl.when(pl.col("days_rest").is_null()).then(pl.lit(DEFAULT)).otherwise(pl.lit(COMPUTED)).alias(f"q_{name}")
             )

@@ -84,6 +84,8 @@ def evaluate(results: pl.DataFrame, features: pl.DataFrame) -> dict[str, Any]:
             "picks": bets.height,
             "hits": int(hits),
             "misses": int(misses),
+            # OVER/UNDER picks on players who then did not play (the availability logic's own error count).
+            "voids": int((bets["outcome"] == "VOID").sum()),
             "hit_rate": round(hits / (hits + misses), 4) if hits + misses else None,
             "hit_rate_95ci": wilson_interval(int(hits), int(hits + misses)),
             "profit_units": round(float(bets["profit_units"].sum()), 3),

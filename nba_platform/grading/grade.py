@@ -1,7 +1,8 @@
 """Phase 5b: grade predictions against the box score.
 
 Outcomes: HIT / MISS / PUSH for OVER and UNDER picks; VOID when the player did not play (DNP) in a
-game that has a box score; NO_BET for PASS and NO_LINE rows; PENDING while the game has no box
+game that has a box score; NO_BET for PASS, NO_LINE and OUT rows (a player ruled out is never a pick, so
+never in hit rate or ROI); PENDING while the game has no box
 score yet. Profit is per 1-unit stake at the consensus price of the side taken.
 """
 
@@ -100,3 +101,41 @@ def system_daily_performance(results: pl.DataFrame) -> pl.DataFrame:
         .sort("game_date", "system_id")
     )
     return schemas.conform(out, "system_daily_performance")
+
+
+def grade_picks(picks: pl.DataFrame, results: pl.DataFrame) -> pl.DataFrame:
+    """Grade a card of picks (best bets) like every pick: HIT / MISS / PUSH by the side taken against the
+    line, VOID when the player did not play, PENDING without a box score; profit per unit at the
+    pick's own `price`.
+
+    `picks` has `game_id`, `player_id`, `recommendation` (OVER or UNDER), `line` and `price`; `results`
+    is the date's `prediction_results` (any system: the actual points do not depend on it). Returns
+    `picks` with `actual_points`, `outcome` and `profit_units`, in the same order.
+    """
+    results = schemas.conform(results, "prediction_results")
+    # One row per player and game: every system's row carries the same actual points and box-score state.
+    facts = results.group_by("game_id", "player_id").agg(
+        actual_points=pl.col("actual_points").first(),
+        _pending=(pl.col("outcome") == "PENDING").all(),
+    )
+    pts, line, side = pl.col("actual_points"), pl.col("line"), pl.col("recommendation")
+    out = picks.join(facts, on=["game_id", "player_id"], how="left", maintain_order="left").with_columns(
+        outcome=pl.when(pl.col("_pending").is_null() | pl.col("_pending"))
+        .then(pl.lit("PENDING"))
+        .when(pts.is_null())
+        .then(pl.lit("VOID"))
+        .when(pts == line)
+        .then(pl.lit("PUSH"))
+        .when(pl.when(side == "OVER").then(pts > line).otherwise(pts < line))
+        .then(pl.lit("HIT"))
+        .otherwise(pl.lit("MISS"))
+    )
+    return out.with_columns(
+        profit_units=pl.when(pl.col("outcome") == "HIT")
+        .then(american_payout(pl.col("price")))
+        .when(pl.col("outcome") == "MISS")
+        .then(-1.0)
+        .when(pl.col("outcome").is_in(["PUSH", "VOID"]))
+        .then(0.0)
+    ).drop("_pending")
+

@@ -66,6 +66,14 @@ def playbyplay_path(game_date: str, game_id: str) -> str:
     return f"{PLAYBYPLAY}/{game_date}/playbyplay_{game_id}.json"
 
 
+def cdn_boxscore_path(game_date: str, game_id: str) -> str:
+    return f"{CDN_BOXSCORES}/{game_date}/boxscore_{game_id}.json"
+
+
+def bdl_box_scores_path(game_date: str) -> str:
+    return f"{BDL_BOX_SCORES}/{game_date}/box_scores.json"
+
+
 def snapshot_name(snapshot_utc: dt.datetime) -> str:
     """`20251021T170000Z` for a UTC snapshot time (the file name of odds snapshots)."""
     return snapshot_utc.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -93,7 +101,9 @@ class LandedFile:
     """One file in the landing zone: its path relative to the root and the partition it feeds."""
 
     relpath: str
-    kind: str  # player_boxscores | team_boxscores | schedule | odds_events | odds_player_points | playbyplay
+    # player_boxscores | team_boxscores | schedule | odds_events | odds_player_points | playbyplay
+    # | cdn_boxscore | bdl_box_scores
+    kind: str
     key: str  # game date (YYYY-MM-DD) or, for schedules, the season label
 
 
@@ -118,6 +128,11 @@ def classify(relpath: str) -> LandedFile | None:
     if prefix2 == PLAYBYPLAY and len(parts) == 4 and _DATE_RE.match(parts[2]):
         if parts[3].startswith("playbyplay_") and parts[3].endswith(".json"):
             return LandedFile(relpath, "playbyplay", parts[2])
+    if prefix2 == CDN_BOXSCORES and len(parts) == 4 and _DATE_RE.match(parts[2]):
+        if parts[3].startswith("boxscore_") and parts[3].endswith(".json"):
+            return LandedFile(relpath, "cdn_boxscore", parts[2])
+    if prefix2 == BDL_BOX_SCORES and len(parts) == 4 and _DATE_RE.match(parts[2]) and parts[3] == "box_scores.json":
+        return LandedFile(relpath, "bdl_box_scores", parts[2])
     return None
 
 

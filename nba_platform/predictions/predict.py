@@ -3,7 +3,9 @@
 For each system: `predicted_points`; a normal predictive distribution with the system's spread and
 out-of-sample calibration from that week's `points_model`; `p_over` against the consensus pre-tip
 line the feature store carries; `edge`; a recommendation (thresholds in config.py); `confidence`
-= |2 p_over - 1| on a 0-1 scale. Players without a line still get a prediction (NO_LINE).
+= |2 p_over - 1| on a 0-1 scale. Players without a line still get a prediction (NO_LINE). A player
+ruled OUT or DOUBTFUL (analytics/availability.py: injury report first, then the market) gets `OUT`
+instead of any OVER/UNDER, with the status, its source and reason beside it.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import numpy as np
 import polars as pl
 
 from nba_platform import tables as schemas
+from nba_platform.analytics.availability import NO_PICK_STATUSES
+from nba_platform.analytics.history import played_only
 from nba_platform.core.calendar import week_start
 from nba_platform.predictions import config
 from nba_platform.predictions.bundle import ModelBundle
@@ -26,7 +30,9 @@ from nba_platform.predictions.training import system_predictions
 def recommendation_expr() -> pl.Expr:
     p, edge = pl.col("p_over"), pl.col("edge")
     return (
-        pl.when(pl.col("line").is_null())
+        pl.when(pl.col("availability_status").is_in(NO_PICK_STATUSES))
+        .then(pl.lit("OUT"))
+        .when(pl.col("line").is_null())
         .then(pl.lit("NO_LINE"))
         .when((edge >= config.MIN_EDGE_POINTS) & (p >= 0.5 + config.MIN_PROBABILITY_EDGE))
         .then(pl.lit("OVER"))
@@ -79,7 +85,7 @@ def predict_props(
     features = schemas.conform(features, "ml_feature_store")
     if features.is_empty():
         return schemas.empty("player_prop_predictions")
-    player_history = schemas.conform(player_history, "player_game_summary")
+    player_history = played_only(schemas.conform(player_history, "player_game_summary"))
     team_history = schemas.conform(team_history, "team_game_summary")
     weeks = features.with_columns(_week=pl.col("game_date").map_elements(week_start, return_dtype=pl.Date))
     parts = [
@@ -89,7 +95,7 @@ def predict_props(
     keys = features.select(
         "game_date", "game_id", "player_id", "player_lookup", "player_name", "team_abbr", "opponent_team_abbr",
         pl.col("points_line").alias("line"), "over_price", "under_price", "line_books", "line_snapshot_utc",
-        "feature_version",
+        "feature_version", "availability_status", "availability_source", "availability_reason",
     )
     out = (
         keys.join(pl.concat(parts), on=["game_id", "player_id"], how="inner")
@@ -98,11 +104,17 @@ def predict_props(
             edge=pl.col("predicted_points") - pl.col("line"),
         )
         .with_columns(
-            recommendation=pl.when(pl.col("predicted_points").is_null() & pl.col("line").is_not_null())
+            recommendation=pl.when(
+                pl.col("predicted_points").is_null()
+                & pl.col("line").is_not_null()
+                & ~pl.col("availability_status").is_in(NO_PICK_STATUSES)
+            )
             .then(pl.lit("PASS"))
             .otherwise(recommendation_expr())
         )
-        .with_columns(confidence=(2.0 * pl.col("p_over") - 1.0).abs())
+        .with_columns(
+            confidence=pl.when(pl.col("recommendation") != "OUT").then((2.0 * pl.col("p_over") - 1.0).abs())
+        )
         .sort("game_date", "game_id", "player_id", "system_id")
     )
     return schemas.conform(out, "player_prop_predictions")

@@ -15,6 +15,7 @@ import numpy as np
 import polars as pl
 
 from nba_platform import tables as schemas
+from nba_platform.analytics.history import played_only
 from nba_platform.predictions.bundle import ModelBundle
 from nba_platform.predictions.distribution import fit_calibration, fit_line_calibration, fit_spread, prob_over
 from nba_platform.predictions.systems import BASE_SYSTEMS, ENSEMBLE, ensemble, lightgbm_model
@@ -41,10 +42,23 @@ def system_predictions(rows: pl.DataFrame, inputs: SystemInputs) -> pl.DataFrame
 
 def _split(labeled: pl.DataFrame, week_start: dt.date) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Hold out the last VALID_DAYS before the week, but never more than the last 30% of the dates
-    (early in a season's history the booster still needs most rows to learn from)."""
-    dates = labeled["game_date"].unique().sort()
-    cut = max(week_start - dt.timedelta(days=VALID_DAYS), dates[int(len(dates) * 0.7)])
-    return labeled.filter(pl.col("game_date") < cut), labeled.filter(pl.col("game_date") >= cut)
+    (early in a season's history the booster still needs most rows to learn from).
+
+    The first week of a season has nothing in those days (the off-season): its held-out window then ends
+    at the last date that had lines (or, with no lines at all, games), so the week learns its spreads and
+    line calibration as the last calibrated week did (carried forward) instead of identity, or an empty
+    window."""
+    end = week_start
+    lined_dates = labeled.filter(pl.col("points_line").is_not_null())["game_date"]
+    anchor = lined_dates.max() if lined_dates.len() else labeled["game_date"].max()
+    if anchor < week_start - dt.timedelta(days=VALID_DAYS):
+        end = anchor + dt.timedelta(days=1)
+    dates = labeled.filter(pl.col("game_date") < end)["game_date"].unique().sort()
+    cut = max(end - dt.timedelta(days=VALID_DAYS), dates[int(len(dates) * 0.7)])
+    return (
+        labeled.filter(pl.col("game_date") < cut),
+        labeled.filter((pl.col("game_date") >= cut) & (pl.col("game_date") < end)),
+    )
 
 
 def _mae(predicted: pl.Series, actual: pl.Series) -> float | None:
@@ -58,8 +72,9 @@ def train_week(
     player_history: pl.DataFrame,
     team_history: pl.DataFrame,
 ) -> ModelBundle:
+    # Labels and history are played games only: a DNP has no points to learn from.
+    player_history = played_only(player_history.filter(pl.col("game_date") < week_start))
     labeled = labeled_rows(features.filter(pl.col("game_date") < week_start), player_history)
-    player_history = player_history.filter(pl.col("game_date") < week_start)
     team_history = team_history.filter(pl.col("game_date") < week_start)
     system_ids = [s.system_id for s in BASE_SYSTEMS]
     if labeled.height < MIN_TRAIN_ROWS:

@@ -10,7 +10,7 @@ them into the graph.
 
 # Bumped on any change a consumer could notice (a field removed, renamed or re-typed); added fields
 # with a default meaning keep the major version.
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 # The system whose picks are published; the others appear beside it for comparison.
 PUBLISHED_SYSTEM = "ensemble"

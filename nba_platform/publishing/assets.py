@@ -16,6 +16,7 @@ import polars as pl
 
 from nba_platform import policies
 from nba_platform.core.partitions import game_date_partitions
+from nba_platform.publishing import best_bets as bets
 from nba_platform.publishing import documents as docs
 from nba_platform.publishing import players as player_docs
 from nba_platform.publishing.page import render_page, table_rows
@@ -28,6 +29,8 @@ GROUP = "publishing"
 
 # Season to date (a season spans at most ~11 months), the date itself included.
 SEASON_WINDOW = window_mapping(start_offset=-366, end_offset=0)
+# The calibration of the systems' document and page: the graded rows of the last 30 days, the date included.
+CALIBRATION_WINDOW = window_mapping(start_offset=-(docs.SYSTEM_DAILY_DAYS - 1), end_offset=0)
 
 
 def _spec(name: str, description: str, kind: str = "json") -> dict[str, Any]:
@@ -186,13 +189,20 @@ def exports_players(
 @dg.asset(
     **_spec(
         "exports_systems",
-        "systems/performance.json: each system's last 7 and 30 days and season (MAE, bias, hit rate, ROI, Brier) "
-        "and its daily record, as of the latest date run (an older date never replaces a newer document).",
+        "systems/performance.json: each system's last 7 and 30 days and season (MAE, bias, hit rate, ROI, Brier), "
+        "its daily record and the calibration of its P(over) over 30 days, as of the latest date run (an older date "
+        "never replaces a newer document).",
     ),
-    ins={"system_daily_performance": dg.AssetIn("system_daily_performance", partition_mapping=SEASON_WINDOW)},
+    ins={
+        "system_daily_performance": dg.AssetIn("system_daily_performance", partition_mapping=SEASON_WINDOW),
+        "prediction_results": dg.AssetIn("prediction_results", partition_mapping=CALIBRATION_WINDOW),
+    },
 )
 def exports_systems(
-    context: dg.AssetExecutionContext, publisher: PublisherResource, system_daily_performance: pl.DataFrame
+    context: dg.AssetExecutionContext,
+    publisher: PublisherResource,
+    system_daily_performance: pl.DataFrame,
+    prediction_results: pl.DataFrame,
 ) -> dg.MaterializeResult:
     out, freshness = publisher.publisher(), read_freshness(context, ("system_daily_performance", "prediction_results"))
     day = partition_dates(context)[-1]
@@ -200,7 +210,7 @@ def exports_systems(
     if current is not None and current.get("game_date", "") > day.isoformat():
         context.log.info(f"{docs.SYSTEMS_PATH} is as of {current['game_date']}, newer than {day}: left alone")
         return dg.MaterializeResult(metadata={"path": out.describe(docs.SYSTEMS_PATH), "skipped_newer_published": True})
-    doc = docs.build_systems(day, system_daily_performance, _now(), freshness)
+    doc = docs.build_systems(day, system_daily_performance, prediction_results, _now(), freshness)
     written = [write_document(out, docs.SYSTEMS_PATH, "systems_performance", doc)]
     return dg.MaterializeResult(
         metadata=_files_metadata(written, systems=len(doc["systems"]), as_of=doc["as_of"], status=doc["status"]["state"])
@@ -210,12 +220,16 @@ def exports_systems(
 @dg.asset(
     **_spec(
         "exports_page",
-        "site/{date}.html: a self-contained page (inline CSS/JS/SVG) with the date's props as a sortable table "
-        "and each system's recent hit rate and MAE; built from the same documents as the JSON exports.",
+        "site/{date}.html: a self-contained page (inline CSS/JS/SVG, Jinja2 templates) with the date's best bets "
+        "first, its props as a sortable table, each system's recent and daily hit rate and MAE and a calibration "
+        "chart; built from the same documents as the JSON exports.",
         kind="html",
     ),
-    deps=["exports_tonight", "exports_systems"],
-    ins={"system_daily_performance": dg.AssetIn("system_daily_performance", partition_mapping=SEASON_WINDOW)},
+    deps=["exports_tonight", "exports_systems", "exports_best_bets"],
+    ins={
+        "system_daily_performance": dg.AssetIn("system_daily_performance", partition_mapping=SEASON_WINDOW),
+        "prediction_results": dg.AssetIn("prediction_results", partition_mapping=CALIBRATION_WINDOW),
+    },
 )
 def exports_page(
     context: dg.AssetExecutionContext,
@@ -224,17 +238,45 @@ def exports_page(
     ml_feature_store: pl.DataFrame,
     raw_schedule: pl.DataFrame,
     system_daily_performance: pl.DataFrame,
+    prediction_results: pl.DataFrame,
 ) -> dg.MaterializeResult:
     out, freshness = publisher.publisher(), read_freshness(context, TONIGHT_WATCHES)
-    written, rows = [], 0
+    written, rows, best = [], 0, 0
     for day in partition_dates(context):
         now = _now()
         tonight = docs.build_tonight(day, raw_schedule, player_prop_predictions, ml_feature_store, now, freshness)
-        systems = docs.build_systems(day, system_daily_performance, now, freshness)
-        html = render_page(tonight, systems).encode("utf-8")
+        systems = docs.build_systems(day, system_daily_performance, prediction_results, now, freshness)
+        card = bets.build_best_bets(day, player_prop_predictions, prediction_results, raw_schedule, now, freshness)
+        html = render_page(tonight, systems, card).encode("utf-8")
         written.append((out.write_bytes(docs.page_path(day), html, HTML_TYPE), len(html)))
-        rows += len(table_rows(tonight))
-    return dg.MaterializeResult(metadata=_files_metadata(written, table_rows=rows))
+        rows, best = rows + len(table_rows(tonight)), best + len(card["picks"])
+    return dg.MaterializeResult(metadata=_files_metadata(written, table_rows=rows, best_bets=best))
 
 
-PUBLISHING_ASSETS = [exports_tonight, exports_results, exports_players, exports_systems, exports_page]
+@dg.asset(
+    **_spec(
+        "exports_best_bets",
+        "best_bets/{date}.json: the day's strongest picks of the published system, ranked by expected profit at "
+        "the real price; a pick enters only when its calibrated probability beats the break-even of its price "
+        "(and edge, books and agreement tests pass); never filled to a quota. Graded once the date's results exist.",
+    )
+)
+def exports_best_bets(
+    context: dg.AssetExecutionContext,
+    publisher: PublisherResource,
+    player_prop_predictions: pl.DataFrame,
+    prediction_results: pl.DataFrame,
+    raw_schedule: pl.DataFrame,
+) -> dg.MaterializeResult:
+    out, freshness = publisher.publisher(), read_freshness(context, ("player_prop_predictions", "prediction_results"))
+    written, picks, graded = [], 0, 0
+    for day in partition_dates(context):
+        doc = bets.build_best_bets(day, player_prop_predictions, prediction_results, raw_schedule, _now(), freshness)
+        written.append(write_document(out, bets.best_bets_path(day), "best_bets", doc))
+        picks += doc["summary"]["picks"]
+        graded += doc["summary"]["picks"] - doc["summary"]["pending"]
+        context.log.info(f"{written[-1][0]}: {doc['summary']['picks']} best bets of {doc['summary']['considered']} picks")
+    return dg.MaterializeResult(metadata=_files_metadata(written, best_bets=picks, graded=graded))
+
+
+PUBLISHING_ASSETS = [exports_tonight, exports_results, exports_players, exports_systems, exports_best_bets, exports_page]

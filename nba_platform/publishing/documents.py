@@ -17,10 +17,11 @@ import polars as pl
 
 from nba_platform import tables as schemas
 from nba_platform.core.calendar import season_of
+from nba_platform.grading.evaluation import reliability
 from nba_platform.publishing import PUBLISHED_SYSTEM, SCHEMA_VERSION
 from nba_platform.publishing import status as st
 
-RECOMMENDATIONS = ("OVER", "UNDER", "PASS", "NO_LINE")
+RECOMMENDATIONS = ("OVER", "UNDER", "PASS", "NO_LINE", "OUT")
 # Confidence buckets of the results breakdown: [low, high) on the 0-1 confidence scale.
 CONFIDENCE_BUCKETS = ((0.0, 0.1), (0.1, 0.2), (0.2, 0.3), (0.3, 0.4), (0.4, 1.01))
 GAME_LOG_GAMES = 10
@@ -204,6 +205,12 @@ def tonight_players(predictions: pl.DataFrame, features: pl.DataFrame) -> list[d
                 "recommendation": p["recommendation"],
                 "confidence": num(p["confidence"], 3),
                 "model_version": p["model_version"],
+                "availability": {
+                    "status": p["availability_status"] or "UNKNOWN",
+                    "source": p["availability_source"] or "none",
+                    "reason": p["availability_reason"],
+                    "as_of_utc": st.iso_utc(f.get("availability_as_of_utc")) if f else None,
+                },
                 "systems": by_system.get(key, {}),
                 "context": _context(f),
             }
@@ -367,13 +374,31 @@ def _window_summary(daily: pl.DataFrame) -> dict[str, Any]:
     }
 
 
+def calibration(game_date: dt.date, results: pl.DataFrame) -> dict[str, Any]:
+    """Each system's reliability over the graded rows of the last `SYSTEM_DAILY_DAYS` days to the date:
+    per decile of predicted P(over), the mean prediction against the observed over rate (pushes left out)."""
+    first = game_date - dt.timedelta(days=SYSTEM_DAILY_DAYS - 1)
+    rows = schemas.conform(results, "prediction_results").filter(pl.col("game_date").is_between(first, game_date))
+    systems = []
+    for system_id in sorted(rows["system_id"].unique().to_list()):
+        buckets = [
+            {"bucket": b["bucket"], "rows": b["n"], "mean_p_over": b["mean_p_over"], "observed_over": b["observed_over"]}
+            for b in reliability(rows, system_id)
+        ]
+        if buckets:
+            systems.append({"system_id": system_id, "rows": sum(b["rows"] for b in buckets), "buckets": buckets})
+    return {"from": first.isoformat(), "to": game_date.isoformat(), "systems": systems}
+
+
 def build_systems(
     game_date: dt.date,
     daily: pl.DataFrame,
+    results: pl.DataFrame,
     now: dt.datetime,
     freshness: Sequence[st.FreshnessReading] | None = None,
 ) -> dict[str, Any]:
-    """`systems/performance.json`: each system over the last 7 and 30 days and the season, as of the date."""
+    """`systems/performance.json`: each system over the last 7 and 30 days and the season, as of the date,
+    and the calibration of its P(over) over the last 30 days (`results`: prediction_results)."""
     daily = schemas.conform(daily, "system_daily_performance").filter(pl.col("game_date") <= game_date)
     windows = {
         "last_7_days": game_date - dt.timedelta(days=6),
@@ -417,6 +442,7 @@ def build_systems(
         "as_of": as_of.isoformat() if as_of else None,
         "windows": {name: {"from": first.isoformat(), "to": game_date.isoformat()} for name, first in windows.items()},
         "systems": systems,
+        "calibration": calibration(game_date, results),
     }
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import polars as pl
 
 from nba_platform import tables as schemas
+from nba_platform.analytics.history import played_only
 from nba_platform.core.calendar import season_of
 from nba_platform.publishing import PUBLISHED_SYSTEM
 from nba_platform.publishing import status as st
@@ -32,7 +33,7 @@ from nba_platform.publishing.documents import (
 
 def players_on(game_date: dt.date, player_summary: pl.DataFrame, results: pl.DataFrame) -> list[str]:
     """Who gets a document for the date: everyone who played or was predicted."""
-    played = rows_on(player_summary, game_date)["player_lookup"]
+    played = rows_on(played_only(player_summary), game_date)["player_lookup"]
     predicted = rows_on(results, game_date)["player_lookup"]
     return sorted(set(played.to_list()) | set(predicted.to_list()))
 
@@ -140,7 +141,7 @@ def build_players(
 
     Season to date: the game log (last 10 games, played or predicted, newest first), season splits and
     each system's record on the player."""
-    pgs = season_to(schemas.conform(player_summary, "player_game_summary"), game_date)
+    pgs = season_to(played_only(schemas.conform(player_summary, "player_game_summary")), game_date)
     res = season_to(schemas.conform(results, "prediction_results"), game_date)
     preds = rows_on(schemas.conform(predictions, "player_prop_predictions"), game_date)
     lookups = list(only) if only is not None else players_on(game_date, pgs, res)

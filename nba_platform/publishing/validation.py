@@ -15,7 +15,7 @@ from typing import Any
 import jsonschema
 from referencing import Registry, Resource
 
-KINDS = ("tonight", "results", "player", "players_index", "systems_performance")
+KINDS = ("tonight", "results", "player", "players_index", "systems_performance", "best_bets")
 
 
 class InvalidDocumentError(ValueError):

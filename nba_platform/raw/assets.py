@@ -16,9 +16,13 @@ import polars as pl
 
 from nba_platform import tables as schemas
 from nba_platform.core.calendar import season_of
+from nba_platform.core.names import player_lookup_expr
 from nba_platform.landing import zone as lz
 from nba_platform.landing.resource import LandingResource
-from nba_platform.raw.nba_cdn import read_schedule
+from nba_platform.raw import boxscore_sources as sources
+from nba_platform.raw.balldontlie_box_scores import GAME_COLUMNS, read_box_scores, unmatched_players
+from nba_platform.raw.game_days import COUNTED_GAME_TYPES, games_on, landed_schedule
+from nba_platform.raw.nba_cdn import read_boxscore, read_schedule
 from nba_platform.raw.nba_stats import read_leaguegamelog
 from nba_platform.raw.odds_api import read_event_odds
 from nba_platform.raw.parsing import SourceParseError
@@ -117,30 +121,146 @@ def raw_schedule(context: dg.AssetExecutionContext, landing: LandingResource):
     )
 
 
-def _boxscore_asset(table: str, player_or_team: str, path_for: Callable[[str], str]):
-    @dg.asset(**_raw_kwargs(table))
-    def _asset(context: dg.AssetExecutionContext, landing: LandingResource):
-        zone, dates = landing.zone(), partition_dates(context)
-        paths = [path_for(d.isoformat()) for d in dates if zone.exists(path_for(d.isoformat()))]
+def _read_leaguegamelog(player_or_team: str) -> Callable[[bytes, str], Parsed]:
+    def parse(data: bytes, relpath: str) -> Parsed:
+        parsed = read_leaguegamelog(data, relpath, player_or_team)
+        if parsed.frame.is_empty() and parsed.rejected.is_empty():
+            # Box scores are landed for game days only: an empty log is a scrape too early, not a result.
+            raise SourceParseError("nba_stats.leaguegamelog", relpath, "empty result set: no box-score rows")
+        return parsed
 
-        def parse(data: bytes, relpath: str) -> Parsed:
-            parsed = read_leaguegamelog(data, relpath, player_or_team)
-            if parsed.frame.is_empty() and parsed.rejected.is_empty():
-                # Box scores are landed for game days only: an empty log is a scrape too early, not a result.
-                raise SourceParseError("nba_stats.leaguegamelog", relpath, "empty result set: no box-score rows")
-            return parsed
+    return parse
 
-        frame, rejected, quarantined = _read_all(context, zone, paths, parse, table)
-        yield from emit(
-            context, table, frame, {"files": len(paths), **_quality_metadata(quarantined, rejected)},
-            checks=[_rows_valid(table, rejected)],
+
+@dg.asset(**_raw_kwargs("raw_team_boxscores"))
+def raw_team_boxscores(context: dg.AssetExecutionContext, landing: LandingResource):
+    zone, dates = landing.zone(), partition_dates(context)
+    paths = [lz.team_boxscores_path(d.isoformat()) for d in dates if zone.exists(lz.team_boxscores_path(d.isoformat()))]
+    frame, rejected, quarantined = _read_all(context, zone, paths, _read_leaguegamelog("T"), "raw_team_boxscores")
+    yield from emit(
+        context, "raw_team_boxscores", frame, {"files": len(paths), **_quality_metadata(quarantined, rejected)},
+        checks=[_rows_valid("raw_team_boxscores", rejected)],
+    )
+
+
+def _scheduled_games(context: dg.AssetExecutionContext, zone: lz.LandingZone, dates: list[dt.date]) -> pl.DataFrame | None:
+    """The games of the dates from the landed season schedules (postponed ones left out); None when no
+    season of the dates has one. A season without one is logged: its box scores are neither placed
+    (balldontlie) nor checked."""
+    frames = []
+    for season in sorted({season_of(d) for d in dates}):
+        try:
+            schedule = landed_schedule(zone, season)
+        except SourceParseError as exc:
+            context.log.warning(f"{exc}: the box scores of {season} cannot be placed or checked")
+            continue
+        if schedule is None:
+            context.log.warning(f"no schedule landed for {season}: its box scores cannot be placed or checked")
+            continue
+        frames.extend(games_on(schedule, d) for d in dates if season_of(d) == season)
+    return pl.concat(frames) if frames else None
+
+
+@dg.asset(
+    **table_asset_kwargs(
+        "raw_player_boxscores",
+        extra_checks=[
+            dg.AssetCheckSpec(
+                "rows_valid", asset="raw_player_boxscores", blocking=False,
+                description="rows rejected by the row rules (raw/validation.py), recorded under _quarantine/",
+            ),
+            dg.AssetCheckSpec(
+                "sources_agree", asset="raw_player_boxscores", blocking=False,
+                description="where two sources landed a game: the same points, and minutes within 1, per player",
+            ),
+            dg.AssetCheckSpec(
+                "every_final_game_has_box_scores", asset="raw_player_boxscores", blocking=True,
+                description="every final game of the landed schedule has box scores from some source",
+            ),
+        ],
+    )
+)
+def raw_player_boxscores(context: dg.AssetExecutionContext, landing: LandingResource):
+    """Every source's player rows for the dates; each game from its most preferred source (boxscore_sources)."""
+    zone, dates = landing.zone(), partition_dates(context)
+    days = [d.isoformat() for d in dates]
+    table = "raw_player_boxscores"
+    stats_paths = [lz.player_boxscores_path(d) for d in days if zone.exists(lz.player_boxscores_path(d))]
+    cdn_paths = [p for d in days for p in zone.list(f"{lz.CDN_BOXSCORES}/{d}")]
+    bdl_paths = [lz.bdl_box_scores_path(d) for d in days if zone.exists(lz.bdl_box_scores_path(d))]
+    stats, rejected_stats, q_stats = _read_all(context, zone, stats_paths, _read_leaguegamelog("P"), table)
+    cdn, rejected_cdn, q_cdn = _read_all(context, zone, cdn_paths, read_boxscore, table)
+    scheduled = _scheduled_games(context, zone, dates)
+    games = None if scheduled is None else scheduled.select(GAME_COLUMNS)
+    known = pl.concat([stats, cdn]).select(
+        "team_abbreviation", player_lookup_expr("player_name").alias("player_lookup"), "player_id"
+    )
+    bdl, rejected_bdl, q_bdl = _read_all(
+        context, zone, bdl_paths, lambda data, relpath: read_box_scores(data, relpath, games, known), table
+    )
+    frames = [cdn, stats, bdl]
+    frame = sources.preferred(frames).sort("game_date", "game_id", "player_id")
+    rejected = pl.concat([rejected_stats, rejected_cdn, rejected_bdl])
+    quarantined = q_stats + q_cdn + q_bdl
+
+    differ = sources.disagreements(frames)
+    unmatched = unmatched_players(bdl)
+    if unmatched:
+        context.log.warning(f"{table}: {len(unmatched)} balldontlie players have no NBA id (e.g. {unmatched[0]})")
+    if differ.height:
+        first = differ.row(0, named=True)
+        context.log.warning(
+            f"{table}: {differ.height} player rows differ between sources, e.g. {first['player_name']} "
+            f"({first['game_id']}): {first['source']} {first['pts']} pts {first['min']:.1f} min, "
+            f"{first['other_source']} {first['other_pts']} pts {first['other_min']:.1f} min"
         )
+    covered = set(frame["game_id"].unique().to_list())
+    team_paths = [lz.team_boxscores_path(d) for d in days if zone.exists(lz.team_boxscores_path(d))]
+    if scheduled is None:
+        missing = None
+    else:
+        finals = scheduled.filter((pl.col("game_status") == 3) & pl.col("season_type").is_in(COUNTED_GAME_TYPES))
+        missing = sources.missing_games(finals, covered)
+        if missing.height and team_paths:
+            # A game stats.nba.com's team log has is box-scored (the replay's player logs skip playoffs).
+            team_games = _team_log_games(zone, team_paths)
+            missing = missing.filter(~pl.col("game_id").is_in(sorted(team_games)))
+    by_source = dict(frame.group_by("source").agg(pl.col("game_id").n_unique()).sort("source").iter_rows())
+    yield from emit(
+        context, table, frame,
+        {
+            "files": len(stats_paths) + len(cdn_paths) + len(bdl_paths),
+            "games_by_source": dg.MetadataValue.json(by_source),
+            "unmatched_balldontlie_players": len(unmatched),
+            **_quality_metadata(quarantined, rejected),
+        },
+        checks=[
+            _rows_valid(table, rejected),
+            count_check(
+                table, "sources_agree", differ.height, blocking_failure=False,
+                games_compared=sources.games_compared(frames),
+                differing_rows=dg.MetadataValue.json(differ.head(50).to_dicts()),
+                unmatched_balldontlie_players=dg.MetadataValue.json(unmatched[:100]),
+            ),
+            count_check(
+                table, "every_final_game_has_box_scores", 0 if missing is None else missing.height,
+                missing_games=dg.MetadataValue.json(
+                    [] if missing is None else [f"{d} {g} {m}" for d, g, m in missing.iter_rows()]
+                ),
+                schedule_landed=missing is not None,
+            ),
+        ],
+    )
 
-    return _asset
 
-
-raw_player_boxscores = _boxscore_asset("raw_player_boxscores", "P", lz.player_boxscores_path)
-raw_team_boxscores = _boxscore_asset("raw_team_boxscores", "T", lz.team_boxscores_path)
+def _team_log_games(zone: lz.LandingZone, paths: list[str]) -> set[str]:
+    games: set[str] = set()
+    for relpath in paths:
+        try:
+            games |= set(read_leaguegamelog(zone.read_bytes(relpath), relpath, "T").frame["game_id"].to_list())
+        except SourceParseError:
+            continue  # raw_team_boxscores quarantines and reports it; here it just covers no game
+    return games
 
 
 @dg.asset(**_raw_kwargs("raw_prop_lines"))

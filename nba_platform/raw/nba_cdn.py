@@ -9,6 +9,7 @@ from typing import Any
 import polars as pl
 
 from nba_platform import tables as schemas
+from nba_platform.core.calendar import ET
 from nba_platform.raw.parsing import SourceParseError, load_json, require_type
 from nba_platform.raw.validation import Parsed, rejected_rows
 
@@ -218,3 +219,132 @@ def parse_playbyplay(data: bytes, location: str) -> pl.DataFrame:
     except (TypeError, ValueError, OverflowError, pl.exceptions.PolarsError) as exc:
         raise SourceParseError(PLAYBYPLAY_SOURCE, location, f"actions do not fit the play-by-play columns: {exc}") from exc
     return frame.with_columns(pl.lit(location).alias("source_file")).sort("order_number")
+
+
+# --- liveData box score: /static/json/liveData/boxscore/boxscore_<gameId>.json ---------------------------
+
+BOXSCORE_SOURCE = "nba_cdn.boxscore"
+
+# liveData statistics key -> our column (stats.nba.com names, as in raw_player_boxscores).
+_BOX_STATS = {
+    "fieldGoalsMade": "fgm",
+    "fieldGoalsAttempted": "fga",
+    "threePointersMade": "fg3m",
+    "threePointersAttempted": "fg3a",
+    "freeThrowsMade": "ftm",
+    "freeThrowsAttempted": "fta",
+    "reboundsOffensive": "oreb",
+    "reboundsDefensive": "dreb",
+    "reboundsTotal": "reb",
+    "assists": "ast",
+    "steals": "stl",
+    "blocks": "blk",
+    "turnovers": "tov",
+    "foulsPersonal": "pf",
+    "points": "pts",
+}
+_BOX_PCTS = {"fg_pct": ("fgm", "fga"), "fg3_pct": ("fg3m", "fg3a"), "ft_pct": ("ftm", "fta")}
+
+
+def season_id_from_game_id(game_id: str) -> str:
+    """'0022300555' -> '22023': the game type digit and the season's first year, as stats.nba.com's SEASON_ID."""
+    return f"{game_id[2]}20{game_id[3:5]}"
+
+
+def _flag(value: Any) -> bool | None:
+    """liveData writes flags as the strings '1'/'0'."""
+    if value in (None, ""):
+        return None
+    if str(value) in ("1", "0"):
+        return str(value) == "1"
+    raise ValueError(f"flag {value!r} is not '1' or '0'")
+
+
+def _player_rows(team: dict[str, Any], opponent: dict[str, Any], is_home: bool, game: dict[str, Any], day: dt.date):
+    """(row or None, the player as it came, reason or None) for every player listed for ``team``."""
+    abbr, opp_abbr = team.get("teamTricode"), opponent.get("teamTricode")
+    final = game.get("gameStatus") == 3
+    points, opp_points = team.get("score"), opponent.get("score")
+    wl = ("W" if points > opp_points else "L") if final and isinstance(points, int) and isinstance(opp_points, int) else None
+    shared = {
+        "game_date": day,
+        "season_id": season_id_from_game_id(str(game["gameId"])),
+        "game_id": str(game["gameId"]),
+        "team_id": _int(team["teamId"], 64),
+        "team_abbreviation": abbr,
+        "team_name": " ".join(p for p in (team.get("teamCity"), team.get("teamName")) if p),
+        "matchup": f"{abbr} vs. {opp_abbr}" if is_home else f"{abbr} @ {opp_abbr}",
+        "wl": wl,
+    }
+    for player in require_type(team.get("players"), list, BOXSCORE_SOURCE, str(game["gameId"]), "players"):
+        try:
+            if not isinstance(player, dict):
+                raise TypeError("not an object")
+            stats = player.get("statistics") or {}
+            if not isinstance(stats, dict):
+                raise TypeError("statistics should be an object")
+            counts = {col: None if stats.get(key) is None else _int(stats[key], 32) for key, col in _BOX_STATS.items()}
+            minutes = _clock_seconds(stats.get("minutes"))
+            row = {
+                **shared,
+                "player_id": _int(player["personId"], 64),
+                "player_name": _text(player.get("name")) or " ".join(
+                    p for p in (player.get("firstName"), player.get("familyName")) if p
+                ),
+                "min": None if minutes is None else minutes / 60.0,
+                **counts,
+                **{
+                    pct: (counts[made] / counts[att]) if counts[att] else None
+                    for pct, (made, att) in _BOX_PCTS.items()
+                },
+                "plus_minus": None if stats.get("plusMinusPoints") is None else float(stats["plusMinusPoints"]),
+                "fantasy_pts": None,
+                "source": "nba_cdn",
+                "source_player_id": _int(player["personId"], 64),
+                "starter": _flag(player.get("starter")),
+                "played": _flag(player.get("played")),
+                "roster_status": _text(player.get("status")),
+                "not_playing_reason": _text(player.get("notPlayingReason")),
+                "not_playing_description": _text(player.get("notPlayingDescription")),
+            }
+        except (KeyError, TypeError, ValueError, OverflowError) as exc:
+            yield None, player, f"malformed_player: {exc!r}"
+            continue
+        yield row, player, None
+
+
+def read_boxscore(data: bytes, location: str) -> Parsed:
+    """Every player listed in one game's liveData box score (RAW_PLAYER_BOXSCORES rows, source nba_cdn).
+
+    The full response lists each team's whole roster: ``starter`` '1'/'0', ``status`` ACTIVE/INACTIVE,
+    ``played`` '1'/'0', and for those who did not play ``notPlayingReason`` (e.g. INACTIVE_INJURY,
+    DNP_COACH) and ``notPlayingDescription``. A game that is not final (``gameStatus`` 3) is refused:
+    its numbers are still moving. Players that cannot be read are refused with the reason."""
+    payload = load_json(data, BOXSCORE_SOURCE, location)
+    require_type(payload, dict, BOXSCORE_SOURCE, location, "the response")
+    game = require_type(payload.get("game"), dict, BOXSCORE_SOURCE, location, "game")
+    if not game.get("gameId"):
+        raise SourceParseError(BOXSCORE_SOURCE, location, "game.gameId is missing")
+    if game.get("gameStatus") != 3:
+        raise SourceParseError(
+            BOXSCORE_SOURCE, location, f"game {game['gameId']} is not final (gameStatus {game.get('gameStatus')!r})"
+        )
+    home = require_type(game.get("homeTeam"), dict, BOXSCORE_SOURCE, location, "game.homeTeam")
+    away = require_type(game.get("awayTeam"), dict, BOXSCORE_SOURCE, location, "game.awayTeam")
+    try:
+        tip = _utc(game.get("gameTimeUTC"))
+    except ValueError as exc:
+        raise SourceParseError(BOXSCORE_SOURCE, location, f"gameTimeUTC: {exc}") from exc
+    if tip is None:
+        raise SourceParseError(BOXSCORE_SOURCE, location, "game.gameTimeUTC is missing")
+    day = tip.astimezone(ET).date()
+    rows, refused = [], []
+    try:
+        for team, opponent, is_home in ((home, away, True), (away, home, False)):
+            for row, player, reason in _player_rows(team, opponent, is_home, game, day):
+                (refused.append((player, reason)) if reason else rows.append(row))
+    except (KeyError, TypeError, ValueError, OverflowError) as exc:
+        raise SourceParseError(BOXSCORE_SOURCE, location, f"team header: {exc!r}") from exc
+    frame = pl.DataFrame(rows, schema={k: v for k, v in schemas.schema("raw_player_boxscores").items() if k != "source_file"})
+    frame = frame.with_columns(pl.lit(location).alias("source_file"))
+    return Parsed(schemas.conform(frame, "raw_player_boxscores"), rejected_rows(location, refused))

@@ -54,6 +54,18 @@ TEAM_COLUMNS = dict(_COMMON)
 _OPTIONAL = {"FANTASY_PTS"}
 
 
+def player_columns(frame: pl.DataFrame) -> list[pl.Expr]:
+    """The source columns of a leaguegamelog player row: a game log lists the players who took the
+    court (so played is true), and says nothing of starters or of who sat out and why (null)."""
+    return [
+        pl.lit("nba_stats").alias("source"),
+        pl.col("player_id").alias("source_player_id"),
+        pl.lit(None, pl.Boolean).alias("starter"),
+        pl.lit(True).alias("played"),
+        *(pl.lit(None, pl.String).alias(c) for c in ("roster_status", "not_playing_reason", "not_playing_description")),
+    ]
+
+
 def _result_set(payload: Any, location: str) -> tuple[list[str], list[list[Any]]]:
     require_type(payload, dict, SOURCE, location, "the response")
     sets = payload.get("resultSets", payload.get("resultSet"))
@@ -174,6 +186,8 @@ def read_leaguegamelog(data: bytes, location: str, player_or_team: str) -> Parse
     keep = [position for position, i in enumerate(shaped) if i not in refused]
     frame = pl.DataFrame(columns, schema={n: schema[n] for n in mapping.values()})
     frame = frame.select(pl.all().gather(keep)).with_columns(pl.lit(location).alias("source_file"))
+    if player_or_team == "P":
+        frame = frame.with_columns(player_columns(frame))
     rejected = rejected_rows(
         location,
         ((dict(zip(headers, rows[i], strict=False)) if isinstance(rows[i], list) else rows[i], reason)

@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 # Which raw asset each kind of landed file feeds (events lists feed none: the odds files carry them).
 ASSET_FOR_KIND = {
     "player_boxscores": "raw_player_boxscores",
+    "cdn_boxscore": "raw_player_boxscores",
+    "bdl_box_scores": "raw_player_boxscores",
     "team_boxscores": "raw_team_boxscores",
     "schedule": "raw_schedule",
     "odds_player_points": "raw_prop_lines",
@@ -90,6 +92,9 @@ def scan_landing(
         relpath, game_date = unit.split("#")
         landed = lz.classify(relpath)
         to_run[game_date].add(ASSET_FOR_KIND[landed.kind])
+        if landed.kind == "schedule" and lz.bdl_box_scores_path(game_date) in files:
+            # balldontlie rows are placed on the schedule's games: a changed schedule re-places them.
+            to_run[game_date].add("raw_player_boxscores")
         digests[game_date].append(f"{unit}={digest}")
     return {"files": files, "units": units}, to_run, digests, unreadable
 

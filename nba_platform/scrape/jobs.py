@@ -17,11 +17,13 @@ import dagster as dg
 from pydantic import Field
 
 from nba_platform.scrape.errors import ScrapeError
-from nba_platform.scrape.run import ET, Scraper
+from nba_platform.scrape.run import BOX_SCORE_FALLBACKS, ET, Scraper
 
 SOURCE_TAG = "nba_platform/scrape_source"
 # Which ET date a job scrapes when its config leaves it empty: days before the run's start.
 DEFAULT_DAYS_BACK = {"nba_cdn": 1, "nba_stats": 1, "odds_api": 0}
+# The scrapers a source's op may also use: stats.nba.com's box scores fall back on cdn.nba.com, then balldontlie.
+FALLBACK_RESOURCES = {"nba_stats": BOX_SCORE_FALLBACKS}
 
 
 class ScrapeConfig(dg.Config):
@@ -58,11 +60,11 @@ def _scrape_op(source: str, description: str) -> dg.OpDefinition:
         pool=f"scrape_{source}",
         out=dg.Out(dict),
         # Keys, not typed parameters: the scraper's key is the source, which a parameter name cannot vary by.
-        required_resource_keys={"landing", source},
+        required_resource_keys={"landing", source, *FALLBACK_RESOURCES.get(source, ())},
     )
     def _op(context: dg.OpExecutionContext, config: ScrapeConfig):
         game_date = resolve_date(source, config.game_date)
-        resources = {source: getattr(context.resources, source)}
+        resources = {key: getattr(context.resources, key) for key in (source, *FALLBACK_RESOURCES.get(source, ()))}
         scraper = Scraper(context.resources.landing.zone(), resources=resources, logger=context.log)
         try:
             report = scraper.run(source, game_date)
@@ -79,9 +81,13 @@ def _scrape_op(source: str, description: str) -> dg.OpDefinition:
 
 
 scrape_nba_cdn = _scrape_op(
-    "nba_cdn", "Land the season schedule (cdn.nba.com) and the play-by-play of the date's final games."
+    "nba_cdn", "Land the season schedule (cdn.nba.com) and the box score and play-by-play of the date's final games."
 )
-scrape_nba_stats = _scrape_op("nba_stats", "Land the date's player and team leaguegamelog (stats.nba.com).")
+scrape_nba_stats = _scrape_op(
+    "nba_stats",
+    "Land the date's player and team leaguegamelog (stats.nba.com); when stats.nba.com fails for good, the "
+    "box scores of every final game from cdn.nba.com, else balldontlie (metadata: box_score_source).",
+)
 scrape_odds_api = _scrape_op(
     "odds_api", "Land the date's events and each event's player_points odds (The Odds API; historical for past dates)."
 )

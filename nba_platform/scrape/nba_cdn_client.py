@@ -17,7 +17,13 @@ from nba_platform.core.calendar import season_of
 from nba_platform.core.settings import SCRAPER_HOSTS
 from nba_platform.landing import zone as lz
 from nba_platform.landing.zone import LandingZone
-from nba_platform.raw.nba_cdn import PLAYBYPLAY_SOURCE, parse_playbyplay, parse_schedule
+from nba_platform.raw.nba_cdn import (
+    BOXSCORE_SOURCE,
+    PLAYBYPLAY_SOURCE,
+    parse_playbyplay,
+    parse_schedule,
+    read_boxscore,
+)
 from nba_platform.raw.nba_cdn import SOURCE as SCHEDULE_SOURCE
 from nba_platform.raw.parsing import SourceParseError
 from nba_platform.scrape.http import DEFAULT_TIMEOUT, SourceHttp
@@ -26,6 +32,7 @@ from nba_platform.scrape.land import Landed, land, validate_or_quarantine
 BASE_URL_ENV, DEFAULT_BASE_URL = SCRAPER_HOSTS["nba_cdn"]
 SCHEDULE_PATH = "/static/json/staticData/scheduleLeagueV2.json"
 PLAYBYPLAY_PATH = "/static/json/liveData/playbyplay/playbyplay_{game_id}.json"
+BOXSCORE_PATH = "/static/json/liveData/boxscore/boxscore_{game_id}.json"
 
 HEADERS = {
     "User-Agent": (
@@ -69,6 +76,33 @@ class NbaCdnClient:
             )
         landed = land(zone, lz.schedule_path(season), response.content, logger=self.http.log)
         return landed, games
+
+    def scrape_boxscore(self, zone: LandingZone, game_date: dt.date, game_id: str) -> Landed:
+        """Fetch, validate (final, the asked game, on the date, players listed) and land one game's box score."""
+        day = game_date.isoformat()
+        relpath = lz.cdn_boxscore_path(day, game_id)
+        response = self.http.get(BOXSCORE_PATH.format(game_id=game_id), game_date=day)
+        url = self.http.redacted(response.request.url)
+
+        def validate(data: bytes, location: str) -> pl.DataFrame:
+            players = read_boxscore(data, location).frame
+            if players.height == 0:
+                raise SourceParseError(BOXSCORE_SOURCE, location, f"no players listed for game {game_id}")
+            if set(players["game_id"].to_list()) != {game_id}:
+                raise SourceParseError(
+                    BOXSCORE_SOURCE, location, f"response is for game {players['game_id'][0]}, asked for {game_id}"
+                )
+            if players["game_date"][0] != game_date:
+                raise SourceParseError(
+                    BOXSCORE_SOURCE, location, f"game {game_id} was played on {players['game_date'][0]} ET, not {day}"
+                )
+            return players
+
+        validate_or_quarantine(
+            zone, relpath, response.content, validate,
+            source=BOXSCORE_SOURCE, url=url, game_date=day, logger=self.http.log,
+        )
+        return land(zone, relpath, response.content, logger=self.http.log)
 
     def scrape_playbyplay(self, zone: LandingZone, game_date: dt.date, game_id: str) -> Landed:
         day = game_date.isoformat()

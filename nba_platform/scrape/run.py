@@ -23,6 +23,7 @@ from nba_platform.core.calendar import ET, season_of
 from nba_platform.landing.zone import LandingZone
 from nba_platform.raw.game_days import games_on, landed_schedule
 from nba_platform.raw.parsing import SourceParseError
+from nba_platform.scrape.balldontlie_client import BalldontlieClient
 from nba_platform.scrape.errors import CircuitOpenError, HTTPStatusError, ScrapeBatchError, ScrapeError
 from nba_platform.scrape.http import CircuitBreaker
 from nba_platform.scrape.land import Landed
@@ -33,7 +34,12 @@ from nba_platform.scrape.resources import scrape_resources
 
 log = logging.getLogger(__name__)
 
-SOURCES = ("nba_cdn", "nba_stats", "odds_api")
+SOURCES = ("nba_cdn", "nba_stats", "odds_api", "balldontlie")
+# A scrape without --source: balldontlie needs a key of its own and is stats.nba.com's fallback already.
+DEFAULT_SOURCES = ("nba_cdn", "nba_stats", "odds_api")
+# Where the date's box scores come from when stats.nba.com fails for good (refused, breaker open, retries
+# spent), in this order: each one lands the whole night (every final game) or the next is tried.
+BOX_SCORE_FALLBACKS = ("nba_cdn", "balldontlie")
 # Historical lines: the events list as of 11:00 ET, each event's odds 30 minutes before its tip.
 HISTORICAL_EVENTS_TIME = dt.time(11, 0)
 HISTORICAL_ODDS_BEFORE_TIP = dt.timedelta(minutes=30)
@@ -49,6 +55,8 @@ class ScrapeReport:
     unchanged: list[str] = field(default_factory=list)  # identical bytes were already there
     skipped: str | None = None
     notes: list[str] = field(default_factory=list)
+    # Which source landed the date's box scores (nba_stats, or the fallback that did when it failed).
+    box_score_source: str | None = None
     quota: dict[str, str] = field(default_factory=dict)
 
     def add(self, result: Landed) -> None:
@@ -70,6 +78,7 @@ class ScrapeReport:
             "landed": self.landed,
             "skipped": self.skipped or "",
             "notes": self.notes,
+            **({"box_score_source": self.box_score_source} if self.box_score_source else {}),
             **{k.replace("-", "_"): v for k, v in self.quota.items()},
         }
 
@@ -172,11 +181,50 @@ class Scraper:
             return
         finals = games.filter(pl.col("game_status") == 3)["game_id"].to_list()
         if not finals:
-            report.notes.append(f"no final games on {game_date}: no play-by-play")
+            report.notes.append(f"no final games on {game_date}: no play-by-play or box scores")
             return
-        self._each(report, finals, lambda game_id: client.scrape_playbyplay(self.zone, game_date, game_id))
+        # Box scores (starters, who did not play and why) and play-by-play of every final game.
+        todo = [(kind, game_id) for game_id in finals for kind in ("boxscore", "playbyplay")]
+        self._each(
+            report, todo, lambda item: getattr(client, f"scrape_{item[0]}")(self.zone, game_date, item[1])
+        )
 
     def _nba_stats(self, report: ScrapeReport, game_date: dt.date) -> None:
+        """stats.nba.com's logs; when it fails for good, the date's box scores from `BOX_SCORE_FALLBACKS`."""
+        try:
+            self._nba_stats_logs(report, game_date)
+        except ScrapeError as failure:
+            # Any failure for good (refused, breaker open, retries spent, a response quarantined): the
+            # night's box scores must still land, so the next source is asked for every final game.
+            self.log.warning(f"{failure.one_line()}: trying {', '.join(BOX_SCORE_FALLBACKS)} for the box scores")
+            report.notes.append(f"nba_stats failed: {failure.one_line()}")
+            for source in BOX_SCORE_FALLBACKS:
+                try:
+                    self._fallback_box_scores(source, report, game_date)
+                except ScrapeError as exc:
+                    self.log.warning(f"box-score fallback {source} failed: {exc.one_line()}")
+                    report.notes.append(f"{source} failed: {exc.one_line()}")
+                    continue
+                report.box_score_source = source
+                report.notes.append(f"box scores landed from {source}")
+                return
+            raise
+        if not report.skipped:
+            report.box_score_source = "nba_stats"
+
+    def _fallback_box_scores(self, source: str, report: ScrapeReport, game_date: dt.date) -> None:
+        """Every final game of the date from ``source`` (known from the landed schedule)."""
+        games = scheduled_games(self.zone, game_date, self.log, self._schedules)
+        if games is None:
+            raise ScrapeError(source, "", f"no schedule landed for {season_of(game_date)}: the games to fetch are unknown")
+        finals = games.filter(pl.col("game_status") == 3)["game_id"].to_list()
+        if source == "nba_cdn":
+            client: NbaCdnClient = self.client("nba_cdn")
+            self._each(report, finals, lambda game_id: client.scrape_boxscore(self.zone, game_date, game_id))
+        else:
+            self._balldontlie_box_scores(report, game_date, expect_games=len(finals))
+
+    def _nba_stats_logs(self, report: ScrapeReport, game_date: dt.date) -> None:
         client: NbaStatsClient = self.client("nba_stats")
         games = scheduled_games(self.zone, game_date, self.log, self._schedules)
         season_type, expect = "Regular Season", None
@@ -200,6 +248,21 @@ class Scraper:
                 self.zone, game_date, pot, season_type=season_type, expect_games=expect
             ),
         )
+
+    def _balldontlie(self, report: ScrapeReport, game_date: dt.date) -> None:
+        games = scheduled_games(self.zone, game_date, self.log, self._schedules)
+        if games is not None and games.height == 0:
+            report.skipped = f"no games on {game_date} in the landed schedule"
+            return
+        expect = None if games is None else games.filter(pl.col("game_status") == 3).height
+        self._balldontlie_box_scores(report, game_date, expect_games=expect)
+
+    def _balldontlie_box_scores(self, report: ScrapeReport, game_date: dt.date, expect_games: int | None) -> None:
+        """The date's `/v1/box_scores` (every game, every listed player), landed whole or not at all."""
+        client: BalldontlieClient = self.client("balldontlie")
+        landed, games = client.scrape_box_scores(self.zone, game_date, expect_games=expect_games)
+        report.add(landed)
+        report.notes.append(f"balldontlie: {games.filter(pl.col('final')).height} final games")
 
     def _odds_api(self, report: ScrapeReport, game_date: dt.date) -> None:
         client: OddsApiClient = self.client("odds_api")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from nba_platform.tables.columns import UTC_TS
+from nba_platform.tables.columns import AVAILABILITY_FEATURES, FEATURE_COLUMNS, UTC_TS
 from nba_platform.tables.model import Table, columns
 
 TEAM_GAME_SUMMARY = Table(
@@ -66,10 +66,12 @@ PLAYER_GAME_SUMMARY = Table(
     summary="Player-game box score with rates, team/opponent and the pre-game line.",
     description=(
         "Player-game box score with minutes, true shooting, effective FG%, usage rate, "
-        "team/opponent, home/away, and the pre-game consensus line with the result against it."
+        "team/opponent, home/away, and the pre-game consensus line with the result against it. "
+        "Players listed but not playing have a row with played=false, null points and minutes and "
+        "the reason category: every reader of points/minutes history uses played rows only."
     ),
     keys=("game_id", "player_id"),
-    required=("game_date", "points", "player_lookup"),
+    required=("game_date", "player_lookup", "played"),
     # Usage can pass 100 in a one-minute cameo (3 shots in 1 minute is 140); 300 is impossible.
     ranges={"minutes": (0, 65), "points": (0, 100), "effective_fg_pct": (0, 1.5), "usage_rate": (0, 300)},
     clustering=("player_lookup", "team_abbr"),
@@ -107,6 +109,9 @@ PLAYER_GAME_SUMMARY = Table(
             "effective_fg_pct": pl.Float64,
             "usage_rate": pl.Float64,
             "starter": pl.Boolean,
+            "played": pl.Boolean,
+            "dnp_reason_category": pl.String,
+            "box_source": pl.String,
             "won": pl.Boolean,
             "points_line": pl.Float64,
             "over_under_result": pl.String,
@@ -167,6 +172,13 @@ UPCOMING_PLAYER_GAME_CONTEXT = Table(
             "under_price": pl.Int32,
             "line_books": pl.Int32,
             "line_snapshot_utc": UTC_TS,
+            "rotation_player": pl.Boolean,
+            "availability_status": pl.String,
+            "availability_source": pl.String,
+            "availability_as_of_utc": UTC_TS,
+            "availability_reason": pl.String,
+            "absence_basis": pl.String,
+            **{name: FEATURE_COLUMNS[name] for name in AVAILABILITY_FEATURES},
         }
     ),
 )

@@ -12,7 +12,7 @@ import polars as pl
 # Every timestamp is UTC, microseconds (`*_utc` columns).
 UTC_TS = pl.Datetime("us", "UTC")
 
-# The feature vector (feature_version v2). Each feature also gets a `q_<name>` quality flag column:
+# The feature vector (feature_version v3). Each feature also gets a `q_<name>` quality flag column:
 # computed | fallback | default | missing (features/store.py computes them; FEATURE_DESCRIPTIONS says what
 # each is).
 FEATURE_COLUMNS: dict[str, pl.DataType] = {
@@ -51,7 +51,27 @@ FEATURE_COLUMNS: dict[str, pl.DataType] = {
     "points_line": pl.Float64,
     "line_movement": pl.Float64,
     "has_line": pl.Boolean,
+    "team_out_minutes_share": pl.Float64,
+    "team_out_fga_share": pl.Float64,
+    "team_out_points_share": pl.Float64,
+    "team_rotation_out": pl.Int32,
+    "opp_out_minutes_share": pl.Float64,
+    "opp_out_fga_share": pl.Float64,
+    "opp_out_points_share": pl.Float64,
+    "opp_rotation_out": pl.Int32,
+    "team_star_out": pl.Boolean,
+    "opp_star_out": pl.Boolean,
+    "implied_team_total": pl.Float64,
+    "implied_team_total_vs_avg": pl.Float64,
+    "line_share_of_team_total": pl.Float64,
 }
+
+# Availability features (v3), computed in the context (analytics/availability.py) and carried by the store.
+AVAILABILITY_FEATURES = (
+    "team_out_minutes_share", "team_out_fga_share", "team_out_points_share", "team_rotation_out",
+    "opp_out_minutes_share", "opp_out_fga_share", "opp_out_points_share", "opp_rotation_out",
+    "team_star_out", "opp_star_out", "implied_team_total", "implied_team_total_vs_avg", "line_share_of_team_total",
+)
 
 # What each feature is (features/store.py computes them). Every statistic comes from games strictly before
 # game_date; the text says the fallback (a stated stand-in) or default where a feature has one.
@@ -86,6 +106,23 @@ FEATURE_DESCRIPTIONS: dict[str, str] = {
     "pace_differential": "mean of team and opponent pace minus the league's pace",
     "team_win_pct": "his team's win share this season before the date",
     "line_movement": "consensus pre-tip line minus the opening line",
+    "team_out_minutes_share": (
+        "expected share of his team's minutes missing tonight: over his rotation teammates, absence weight of "
+        "their status (OUT 1, DOUBTFUL 0.75, QUESTIONABLE 0.5, market no-line 0.54) x their last-10 minutes / the "
+        "team's last-10 minutes; computed from an injury report, fallback from the market alone, missing with neither"
+    ),
+    "team_out_fga_share": "as team_out_minutes_share, for field goal attempts",
+    "team_out_points_share": "as team_out_minutes_share, for points",
+    "team_rotation_out": "his rotation teammates (>= 15 min in >= 3 of the team's last 5 games) ruled OUT or DOUBTFUL",
+    "opp_out_minutes_share": "as team_out_minutes_share, for the opponent's rotation",
+    "opp_out_fga_share": "as team_out_fga_share, for the opponent's rotation",
+    "opp_out_points_share": "as team_out_points_share, for the opponent's rotation",
+    "opp_rotation_out": "the opponent's rotation players ruled OUT or DOUBTFUL",
+    "team_star_out": "a teammate star (rotation player averaging >= 20 points over his last 10 games) is OUT or DOUBTFUL",
+    "opp_star_out": "an opponent star (as team_star_out) is OUT or DOUBTFUL",
+    "implied_team_total": "sum of the consensus points lines of his team's players in this game (needs 3 lines)",
+    "implied_team_total_vs_avg": "implied_team_total minus the team's mean line sum over its last 10 games with lines",
+    "line_share_of_team_total": "his points line / implied_team_total",
 }
 
 DESCRIPTIONS: dict[str, str] = {
@@ -128,6 +165,12 @@ DESCRIPTIONS: dict[str, str] = {
     "rebuilt_from_players": "team row rebuilt from player rows (the team log lacked it)",
     "over_under_result": "OVER, UNDER or PUSH against points_line",
     "in_rotation": "played for the team in one of its last 5 games",
+    "rotation_player": "played >= 15 minutes in >= 3 of his team's previous 5 games",
+    "availability_status": "OUT, DOUBTFUL, QUESTIONABLE, PROBABLE, AVAILABLE or UNKNOWN, as known before tip and the prediction time",
+    "availability_source": "nba_injury_report, balldontlie, market (the odds snapshots) or none",
+    "availability_as_of_utc": "publication time of the report edition or odds snapshot the status comes from (UTC)",
+    "availability_reason": "the report's reason, or what the market showed",
+    "absence_basis": "what the absence features rest on: injury_report, market or none",
     "has_line": "a pre-tip points line exists for the player and game",
     "days_rest": "days since the player's previous game",
     "back_to_back": "played the day before",
@@ -139,7 +182,7 @@ DESCRIPTIONS: dict[str, str] = {
     "predicted_std": "standard deviation of the predictive distribution",
     "p_over": "calibrated probability of going over the line",
     "edge": "predicted points minus the line",
-    "recommendation": "OVER, UNDER, PASS or NO_LINE",
+    "recommendation": "OVER, UNDER, PASS, NO_LINE, or OUT (ruled OUT or DOUBTFUL: no pick)",
     "confidence": "confidence on the common 0-1 scale",
     "model_version": "model bundle that produced the prediction",
     "actual_points": "points scored (null until graded, or DNP)",
@@ -175,6 +218,14 @@ DESCRIPTIONS: dict[str, str] = {
     "won": "won the game",
     "margin": "points minus opponent points",
     "starter": "started the game (null: the source does not say)",
+    "source": "which source the row comes from",
+    "box_source": "source of the player's box-score row: nba_cdn, nba_stats or balldontlie (what starter and the DNP columns can know)",
+    "source_player_id": "the player's id in the row's source (balldontlie ids differ from NBA ids)",
+    "played": "took the court (false: listed on the roster but did not play; null: the source does not say)",
+    "roster_status": "ACTIVE or INACTIVE as the box score lists the player (null: the source does not say)",
+    "not_playing_reason": "the source's code for why a listed player did not play, e.g. INACTIVE_INJURY, DNP_COACH",
+    "not_playing_description": "the source's text for why a listed player did not play, e.g. 'Left Knee; Soreness'",
+    "dnp_reason_category": "why a listed player did not play: injury, rest, coach, g_league, personal or other (null: played, or the source does not say)",
     "games_last_7_days": "games played in the 7 days before",
     "minutes_last_7_days": "minutes played in the 7 days before",
     "games_last_14_days": "games played in the 14 days before",

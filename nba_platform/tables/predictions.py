@@ -13,7 +13,10 @@ PLAYER_PROP_PREDICTIONS = Table(
     dataset="predictions",
     grain="player x game x system",
     summary="Predicted points, P(over), edge and recommendation per player, game and system.",
-    description="Predicted points, P(over), edge and OVER/UNDER/PASS/NO_LINE per player, game and system.",
+    description=(
+        "Predicted points, P(over), edge and OVER/UNDER/PASS/NO_LINE/OUT per player, game and system, with the "
+        "player's availability status and its source."
+    ),
     keys=("game_id", "player_id", "system_id"),
     required=("game_date", "recommendation", "model_version"),
     ranges={"predicted_points": (0, 100), "p_over": (0, 1), "confidence": (0, 1)},
@@ -41,6 +44,9 @@ PLAYER_PROP_PREDICTIONS = Table(
             "confidence": pl.Float64,
             "model_version": pl.String,
             "feature_version": pl.String,
+            "availability_status": pl.String,
+            "availability_source": pl.String,
+            "availability_reason": pl.String,
         }
     ),
 )
@@ -75,6 +81,7 @@ PREDICTION_RESULTS = Table(
             "absolute_error": pl.Float64,
             "line_result": pl.String,
             "outcome": pl.String,
+            "availability_status": pl.String,
             "profit_units": pl.Float64,
         }
     ),

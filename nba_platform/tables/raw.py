@@ -69,10 +69,16 @@ RAW_PLAYER_BOXSCORES = Table(
     group="raw",
     dataset="raw",
     grain="player-game",
-    summary="Player box scores (stats.nba.com leaguegamelog, PlayerOrTeam=P).",
-    description="Player box scores of the ET date: stats.nba.com leaguegamelog, PlayerOrTeam=P.",
+    summary="Player box scores of every source, one source per game (nba_cdn, nba_stats, balldontlie).",
+    description=(
+        "Player box scores of the ET date, each game from the most preferred source that landed it: "
+        "cdn.nba.com liveData box score (every rostered player, starters, who did not play and why), then "
+        "stats.nba.com leaguegamelog (PlayerOrTeam=P: players who played), then balldontlie /box_scores "
+        "(every listed player; balldontlie player ids mapped to NBA ids by team and name, unmatched players "
+        "keep the negated balldontlie id). `source` names the source of each row."
+    ),
     keys=("game_id", "player_id"),
-    required=("game_date", "team_id", "pts"),
+    required=("game_date", "team_id", "pts", "source"),
     ranges={
         "min": (0, 65), "pts": (0, 100), "fg_pct": (0, 1), "fg3_pct": (0, 1), "ft_pct": (0, 1),
         "fga": (0, 60), "reb": (0, 40), "ast": (0, 35),
@@ -93,6 +99,13 @@ RAW_PLAYER_BOXSCORES = Table(
             "min": pl.Float64,
             **_BOX_COUNTS,
             "fantasy_pts": pl.Float64,
+            "source": pl.String,
+            "source_player_id": pl.Int64,
+            "starter": pl.Boolean,
+            "played": pl.Boolean,
+            "roster_status": pl.String,
+            "not_playing_reason": pl.String,
+            "not_playing_description": pl.String,
             "source_file": pl.String,
         }
     ),

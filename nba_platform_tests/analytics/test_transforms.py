@@ -11,7 +11,7 @@ from nba_platform import tables as schemas
 from nba_platform.analytics import summaries as analytics
 from nba_platform.analytics.lines import consensus_lines
 from nba_platform.core.names import player_lookup
-from nba_platform.grading.grade import grade_predictions
+from nba_platform.grading.grade import grade_predictions, system_daily_performance
 from nba_platform.predictions.distribution import normal_cdf
 from nba_platform.raw.nba_cdn import parse_schedule
 from nba_platform.raw.nba_stats import parse_leaguegamelog
@@ -108,27 +108,64 @@ def test_normal_cdf_matches_known_values():
 
 
 def test_grading_outcomes_and_profit():
+    n = 6
     preds = schemas.conform(
         pl.DataFrame(
             {
-                "game_date": [dt.date(2024, 11, 1)] * 5, "game_id": ["g1", "g1", "g1", "g1", "g2"],
-                "player_id": [1, 2, 3, 4, 5], "player_lookup": ["a", "b", "c", "d", "e"], "player_name": list("abcde"),
-                "team_abbr": ["X"] * 5, "opponent_team_abbr": ["Y"] * 5, "system_id": ["s"] * 5,
-                "predicted_points": [20.0, 10.0, 15.0, 12.0, 8.0], "predicted_std": [5.0] * 5,
-                "line": [18.5, 12.5, 15.0, 11.5, 7.5], "over_price": [-110, 150, -110, -110, -110],
-                "under_price": [-110, -180, -110, -110, -110], "line_books": [3] * 5, "line_snapshot_utc": [None] * 5,
-                "p_over": [0.6] * 5, "edge": [1.5] * 5, "recommendation": ["OVER", "UNDER", "OVER", "OVER", "OVER"],
-                "confidence": [0.2] * 5, "model_version": ["m"] * 5, "feature_version": ["v"] * 5,
+                "game_date": [dt.date(2024, 11, 1)] * n, "game_id": ["g1", "g1", "g1", "g1", "g2", "g1"],
+                "player_id": [1, 2, 3, 4, 5, 6], "player_lookup": list("abcdef"), "player_name": list("abcdef"),
+                "team_abbr": ["X"] * n, "opponent_team_abbr": ["Y"] * n, "system_id": ["s"] * n,
+                "predicted_points": [20.0, 10.0, 15.0, 12.0, 8.0, 20.0], "predicted_std": [5.0] * n,
+                "line": [18.5, 12.5, 15.0, 11.5, 7.5, 18.5], "over_price": [-110, 150, -110, -110, -110, -110],
+                "under_price": [-110, -180, -110, -110, -110, -110], "line_books": [3] * n,
+                "line_snapshot_utc": [None] * n, "p_over": [0.6] * n, "edge": [1.5] * n,
+                "recommendation": ["OVER", "UNDER", "OVER", "OVER", "OVER", "OUT"],
+                "confidence": [0.2] * n, "model_version": ["m"] * n, "feature_version": ["v"] * n,
+                "availability_status": ["AVAILABLE"] * 5 + ["OUT"], "availability_source": ["market"] * n,
+                "availability_reason": [None] * 5 + ["Injury/Illness Left Ankle; Sprain"],
             }
         ),
         "player_prop_predictions",
     )
-    box = history_rows([(dt.date(2024, 11, 1), 1, 1, 25, 30.0), (dt.date(2024, 11, 1), 2, 1, 13, 30.0), (dt.date(2024, 11, 1), 3, 1, 15, 30.0)])
-    box = box.with_columns(game_id=pl.lit("g1"))
+    box = history_rows(
+        [(dt.date(2024, 11, 1), p, 1, pts, 30.0) for p, pts in ((1, 25), (2, 13), (3, 15), (6, 30))]
+    ).with_columns(game_id=pl.lit("g1"))
     res = grade_predictions(preds, box).sort("player_id")
-    assert res["outcome"].to_list() == ["HIT", "MISS", "PUSH", "VOID", "PENDING"]
+    # Player 6 was ruled out and played anyway (a late upgrade): still no bet, so not in hit rate or ROI.
+    assert res["outcome"].to_list() == ["HIT", "MISS", "PUSH", "VOID", "PENDING", "NO_BET"]
     assert res["profit_units"].to_list()[:4] == pytest.approx([100 / 110, -1.0, 0.0, 0.0])
+    assert res["profit_units"][5] is None
     assert res["absolute_error"].to_list()[:3] == pytest.approx([5.0, 3.0, 0.0])
+    daily = system_daily_performance(res).row(0, named=True)
+    assert (daily["picks"], daily["hits"], daily["misses"]) == (4, 1, 1)
+    assert daily["roi"] == pytest.approx((100 / 110 - 1.0) / 4)
+
+
+def test_a_listed_player_who_did_not_play_is_void_not_a_zero_point_miss():
+    preds = schemas.conform(
+        pl.DataFrame(
+            {
+                "game_date": [dt.date(2024, 11, 1)] * 2, "game_id": ["g1"] * 2, "player_id": [1, 2],
+                "player_lookup": ["a", "b"], "player_name": ["a", "b"], "team_abbr": ["X"] * 2,
+                "opponent_team_abbr": ["Y"] * 2, "system_id": ["s"] * 2, "predicted_points": [20.0, 10.0],
+                "predicted_std": [5.0] * 2, "line": [18.5, 12.5], "over_price": [-110] * 2, "under_price": [-110] * 2,
+                "line_books": [3] * 2, "line_snapshot_utc": [None] * 2, "p_over": [0.4] * 2, "edge": [1.5] * 2,
+                "recommendation": ["UNDER", "UNDER"], "confidence": [0.2] * 2, "model_version": ["m"] * 2,
+                "feature_version": ["v"] * 2,
+            }
+        ),
+        "player_prop_predictions",
+    )
+    box = history_rows([(dt.date(2024, 11, 1), 1, 1, 14, 30.0), (dt.date(2024, 11, 1), 2, 1, 0, 0.0)])
+    # Player 2 was listed but sat (the summary gives a DNP no points): his UNDER is void, not a win at 0 points.
+    box = box.with_columns(
+        game_id=pl.lit("g1"),
+        played=pl.col("player_id") == 1,
+        points=pl.when(pl.col("player_id") == 1).then(pl.col("points")),
+        minutes=pl.when(pl.col("player_id") == 1).then(pl.col("minutes")),
+    )
+    res = grade_predictions(preds, box).sort("player_id")
+    assert res["outcome"].to_list() == ["HIT", "VOID"] and res["profit_units"].to_list() == pytest.approx([100 / 110, 0.0])
 
 
 @pytest.mark.parametrize(

@@ -44,6 +44,23 @@ def test_known_values_from_games_before_the_date():
     assert features.schema == schemas.schema("ml_feature_store")
 
 
+def test_games_a_listed_player_sat_out_are_not_in_his_history():
+    # Player 7 played D-6 .. D-2 (10..50) and sat D-1 (listed, did not play: no points, no minutes).
+    rows = [(day(k), 7, 1, 10 * (7 - k), 30.0) for k in range(6, 1, -1)] + [(day(1), 7, 1, 0, 0.0)]
+    players = history_rows(rows).with_columns(
+        played=pl.col("game_date") != day(1),
+        points=pl.when(pl.col("game_date") != day(1)).then(pl.col("points")),
+        minutes=pl.when(pl.col("game_date") != day(1)).then(pl.col("minutes")),
+        dnp_reason_category=pl.when(pl.col("game_date") == day(1)).then(pl.lit("rest")),
+    )
+    teams = team_rows([(day(1), 2, 100.0, 110.0, True), (day(1), 1, 100.0, 110.0, True)])
+    _, features, _ = features_for(schedule_rows([(D, 1, 2)]), schemas.empty("raw_prop_lines"), players, teams)
+    f = features.row(0, named=True)
+    # The DNP is neither a zero in the averages nor a game played: the last five are 10..50, the last game D-2.
+    assert f["points_avg_last_5"] == pytest.approx(30.0) and f["points_avg_season"] == pytest.approx(30.0)
+    assert (f["days_rest"], f["games_in_last_7_days"]) == (2, 5)
+
+
 def test_future_rows_never_move_a_dates_features():
     rows = [(day(k), 7, 1, 10 + k, 30.0) for k in range(1, 8)]
     teams = team_rows([(day(1), 2, 100.0, 110.0, True)])

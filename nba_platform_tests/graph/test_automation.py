@@ -232,12 +232,13 @@ def test_exports_follow_predictions_and_grading(game_day):
     # Today's predictions updated (a line moved): tonight's picks and page are published again.
     game_day.land(today, "player_prop_predictions")
     requested = game_day.tick(et(today, 15, 0), exports=True)
-    assert requested["exports_tonight"] == [today]
+    assert requested["exports_tonight"] == requested["exports_best_bets"] == [today]
     game_day.run(requested)
     assert game_day.tick(et(today, 15, 1), exports=True) == {}  # the page also needs today's system records
     # Last night's grading lands: its results document is published.
     game_day.land(last_night, "prediction_results", "system_daily_performance")
     requested = game_day.tick(et(today, 15, 5), exports=True)
     assert requested["exports_results"] == [last_night]
+    assert requested["exports_best_bets"] == [last_night]  # last night's card, graded
     assert requested["exports_systems"] == [last_night, today]  # records to date, for both documents
     assert requested["exports_page"] == [today]  # tonight's file and today's records exist now

@@ -43,6 +43,12 @@ EXPECTED_EDGES = {
     ("exports_players", "prediction_results"),
     ("exports_players", "player_prop_predictions"),
     ("exports_systems", "system_daily_performance"),
+    ("exports_systems", "prediction_results"),
+    ("exports_best_bets", "player_prop_predictions"),
+    ("exports_best_bets", "prediction_results"),
+    ("exports_best_bets", "raw_schedule"),
+    ("exports_page", "exports_best_bets"),
+    ("exports_page", "prediction_results"),
     ("exports_page", "exports_tonight"),
     ("exports_page", "exports_systems"),
     ("exports_page", "player_prop_predictions"),
@@ -50,7 +56,7 @@ EXPECTED_EDGES = {
     ("exports_page", "raw_schedule"),
     ("exports_page", "system_daily_performance"),
 }
-PUBLISHING = {"exports_tonight", "exports_results", "exports_players", "exports_systems", "exports_page"}
+PUBLISHING = {"exports_tonight", "exports_results", "exports_players", "exports_systems", "exports_best_bets", "exports_page"}
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from nba_platform import tables as schemas
 from nba_platform.definitions import ALL_ASSETS
 from nba_platform.landing import zone as lz
 from nba_platform.publishing import assets as publishing_assets
+from nba_platform.publishing import best_bets as bets
 from nba_platform.publishing import documents as docs
 from nba_platform.publishing.assets import PUBLISHING_ASSETS
 from nba_platform.publishing.page import COLUMNS as page_columns
@@ -25,7 +26,7 @@ from nba_platform.publishing.validation import validate_document
 from nba_platform.resources import local_resources
 from nba_platform.simulator import simulate
 
-from ..browser import headless_chromium, serve_folder
+from ..browser import serve_folder
 from ..helpers import run_graph, table, table_hash
 
 START, END = dt.date(2025, 11, 22), dt.date(2025, 12, 1)  # ten days around Thanksgiving (no games)
@@ -202,39 +203,77 @@ def test_exports_read_freshness_from_the_instance_and_never_replace_newer_docume
 
 
 @pytest.mark.browser
-def test_page_in_headless_chromium_sorts_by_clicked_column_without_errors(sim_run):
+def test_page_in_headless_chromium_shows_best_bets_charts_and_sorts_without_errors(sim_run, page):
+    """Playwright (pytest-playwright's `page`) on Debian's chromium: the page the graph published."""
     _, warehouse, _ = sim_run
     pub = _published(warehouse)
     tonight = _read(pub / docs.tonight_path(END))
+    card = _read(pub / bets.best_bets_path(END))
+    systems = _read(pub / docs.SYSTEMS_PATH)
     expected = sum(p["line"] is not None for g in tonight["games"] for p in g["players"])
     assert expected >= 10
     col = {name: i for i, (name, _) in enumerate(page_columns)}
-    rows_js = "Array.from(document.querySelectorAll('#picks tbody tr'))"
+    problems, requests = [], []
+    page.on("console", lambda m: problems.append(f"console: {m.text}") if m.type in ("error", "assert") else None)
+    page.on("pageerror", lambda e: problems.append(f"exception: {e}"))
+    page.on("requestfailed", lambda r: problems.append(f"failed: {r.url}"))
+    page.on("request", lambda r: requests.append(r.url))
 
     def column(name):
-        return page.evaluate(f"{rows_js}.map(r => r.cells[{col[name]}].getAttribute('data-value') ?? r.cells[{col[name]}].textContent)")
+        return page.eval_on_selector_all(
+            "#picks tbody tr", f"rows => rows.map(r => r.cells[{col[name]}].getAttribute('data-value') ?? r.cells[{col[name]}].textContent)"
+        )
 
-    with serve_folder(pub / "site") as base, headless_chromium() as page:
+    with serve_folder(pub / "site") as base:
         page.goto(f"{base}/{END.isoformat()}.html")
-        assert page.evaluate(f"{rows_js}.length") == expected
-        conf = [float(v) for v in column("Conf")]
-        assert conf == sorted(conf, reverse=True)  # as rendered: most confident first
+        # The best-bets card is the first thing under the status line, above the props table.
+        section = page.locator("#best-bets")
+        assert section.is_visible()
+        assert section.bounding_box()["y"] < page.locator("#picks").bounding_box()["y"]
+        items = section.locator("li")
+        assert items.count() == len(card["picks"]) == int(section.get_attribute("data-picks"))
+        if card["picks"]:
+            for i, pick in enumerate(card["picks"]):
+                assert pick["name"] in items.nth(i).inner_text() and pick["recommendation"] in items.nth(i).inner_text()
+        else:
+            assert section.locator("p.empty").inner_text() == card["message"]
 
+        # Charts: one line per system over the daily records, the break-even, the calibration diagonal.
+        n_systems = len(systems["systems"])
+        daily_points = sum(1 for s in systems["systems"] for d in s["daily"] if d["mae"] is not None)
+        for chart_id in ("chart-daily-mae", "chart-daily-hit-rate", "chart-calibration"):
+            chart = page.locator(f"#{chart_id}")
+            box = chart.bounding_box()
+            assert chart.is_visible() and box["width"] > 250 and box["height"] > 200, chart_id
+            assert chart.locator("g.series").count() == (len(systems["calibration"]["systems"]) if chart_id == "chart-calibration" else n_systems)
+        assert page.locator("#chart-daily-mae circle").count() == daily_points > 0
+        assert page.locator("#chart-daily-hit-rate line.reference").count() == 1
+        assert page.locator("#chart-calibration line.reference").count() == 1
+        buckets = sum(len(s["buckets"]) for s in systems["calibration"]["systems"])
+        assert page.locator("#chart-calibration circle").count() == buckets > 0
+        assert page.locator("#chart-hit-rate rect, #chart-mae rect").count() == 4 * n_systems
+        tooltip = page.locator("#chart-daily-mae circle title").first.text_content()
+        assert tooltip.startswith(systems["systems"][0]["system_id"] + " ")
+
+        # The table: as rendered most confident first; a click sorts by the column, again reverses.
+        assert page.locator("#picks tbody tr").count() == expected
+        conf = [float(v) if v else -1.0 for v in column("Conf")]  # blank: ruled out, listed last
+        assert conf == sorted(conf, reverse=True)
         page.click(f"#picks th:nth-child({col['Pred'] + 1})")
         pred = [float(v) for v in column("Pred")]
         assert pred == sorted(pred) and pred != conf
-        assert page.evaluate(f"document.querySelectorAll('#picks th')[{col['Pred']}].getAttribute('aria-sort')") == "ascending"
+        assert page.locator("#picks th").nth(col["Pred"]).get_attribute("aria-sort") == "ascending"
         page.click(f"#picks th:nth-child({col['Pred'] + 1})")
         assert [float(v) for v in column("Pred")] == sorted(pred, reverse=True)
         page.click(f"#picks th:nth-child({col['Player'] + 1})")
         names = column("Player")
         assert names == sorted(names, key=str.lower) and len(names) == expected
-        assert page.evaluate("document.getElementById('sorted-by').textContent") == "Player (ascending)"
-        assert page.evaluate("document.querySelectorAll('#chart-hit-rate rect, #chart-mae rect').length") > 0
+        assert page.locator("#sorted-by").text_content() == "Player (ascending)"
 
-        assert page.errors() == []
-        assert all(url.startswith(base) or url.startswith("data:") for url in page.requested_urls())
-        shot = page.screenshot(ARTIFACTS / f"page_{END.isoformat()}.png")
-        assert shot.stat().st_size > 10_000
-        page.evaluate("console.error('probe')")  # the error listener is live: the empty list above means something
-        assert page.errors() == ["console: probe"]
+        assert problems == []
+        assert requests and all(url.startswith(base) or url.startswith("data:") for url in requests)
+        ARTIFACTS.mkdir(exist_ok=True)
+        shot = page.screenshot(path=ARTIFACTS / f"page_{END.isoformat()}.png", full_page=True)
+        assert len(shot) > 10_000
+        page.evaluate("console.error('probe')")  # the listener is live: the empty list above means something
+        assert problems == ["console: probe"]

@@ -47,7 +47,7 @@ def test_every_asset_has_its_deadline_pool_and_retry_policy(tmp_path):
     assert set(conditions) == {
         "team_game_summary", "player_game_summary", "upcoming_player_game_context", "ml_feature_store",
         "points_model", "player_prop_predictions", "prediction_results", "system_daily_performance",
-        "exports_tonight", "exports_results", "exports_players", "exports_systems", "exports_page",
+        "exports_tonight", "exports_results", "exports_players", "exports_systems", "exports_best_bets", "exports_page",
     }
 
 

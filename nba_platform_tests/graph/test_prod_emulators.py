@@ -379,7 +379,7 @@ def test_exports_are_published_to_the_site_bucket(graph_runs):
     bucket, prefix = settings.publish_url.removeprefix("gs://").split("/", 1)
     names = {b.name for b in storage.Client(project=PROJECT).list_blobs(bucket, prefix=prefix)}
     assert {f"{prefix}/tonight/{end}.json", f"{prefix}/results/{end}.json", f"{prefix}/systems/performance.json",
-            f"{prefix}/site/{end}.html", f"{prefix}/players/index.json"} <= names
+            f"{prefix}/site/{end}.html", f"{prefix}/players/index.json", f"{prefix}/best_bets/{end}.json"} <= names
     tonight = json.loads(storage.Client(project=PROJECT).bucket(bucket).blob(f"{prefix}/tonight/{end}.json").download_as_bytes())
     assert tonight["game_date"] == str(end) and tonight["summary"]["games"] > 0
 

@@ -194,6 +194,10 @@ def test_evaluate_report_is_consistent_with_the_results():
     assert report["rows"] == complete.height > 50
     ma = results.filter(pl.col("system_id") == "moving_average").join(complete, on=["game_id", "player_id"])
     assert report["mae"]["moving_average"] == pytest.approx(ma["absolute_error"].mean(), abs=1e-4)
+    for system, figures in report["betting"].items():
+        rows = results.filter(pl.col("system_id") == system)
+        assert figures["voids"] == (rows["outcome"] == "VOID").sum()
+        assert figures["picks"] == rows["outcome"].is_in(["HIT", "MISS", "PUSH", "VOID"]).sum()
     perf = system_daily_performance(results)
     assert perf["predictions"].sum() == results.height
     assert perf.filter(pl.col("system_id") == "ensemble")["graded"].sum() == results.filter(

@@ -100,11 +100,37 @@ def test_tonight_lists_every_game_in_tip_order_with_its_players(slate):
     assert g1["players"][1]["recommendation"] == "NO_LINE" and g1["players"][1]["line"] is None
     assert doc["summary"] == {
         "games": 2, "players": 3, "lined_players": 2,
-        "recommendations": {"OVER": 1, "UNDER": 1, "PASS": 0, "NO_LINE": 1},
+        "recommendations": {"OVER": 1, "UNDER": 1, "PASS": 0, "NO_LINE": 1, "OUT": 0},
     }
+    assert star["availability"] == {"status": "UNKNOWN", "source": "none", "reason": None, "as_of_utc": None}
     assert doc["status"]["state"] == "ok" and doc["status"]["stale"] is False
     assert doc["status"]["data_as_of"] == "2025-11-18T15:00:00Z"
-    assert (doc["schema_version"], doc["document"], doc["game_date"]) == ("1.0", "tonight", "2025-11-18")
+    assert (doc["schema_version"], doc["document"], doc["game_date"]) == ("1.1", "tonight", "2025-11-18")
+
+
+def test_tonight_shows_a_ruled_out_player_with_status_source_and_no_pick(slate):
+    schedule, predictions, features = slate
+    ruled = {"availability_status": "OUT", "availability_source": "nba_injury_report",
+             "availability_reason": "Injury/Illness Left Ankle; Sprain"}
+    predictions = pl.concat(
+        [predictions, rows("player_prop_predictions", [pred("g2", 4, "LAL", "MIL", "ensemble", 21.0, 22.5, "OUT", 0.45, **ruled)])]
+    )
+    as_of = dt.datetime(2025, 11, 18, 22, 30, tzinfo=UTC)
+    features = pl.concat([features, rows("ml_feature_store", [feature("g2", 4, availability_as_of_utc=as_of)])])
+    doc = docs.build_tonight(D, schedule, predictions, features, now=NOON_ET)
+    validate_document("tonight", doc)
+    out = next(p for g in doc["games"] for p in g["players"] if p["player_id"] == 4)
+    assert out["recommendation"] == "OUT" and doc["summary"]["recommendations"]["OUT"] == 1
+    assert out["availability"] == {
+        "status": "OUT", "source": "nba_injury_report", "reason": "Injury/Illness Left Ankle; Sprain",
+        "as_of_utc": "2025-11-18T22:30:00Z",
+    }
+    html = render_page(doc, None)
+    assert '<tr class="out">' in html and "<td>OUT (injury report)</td>" in html
+    # The schema refuses an OVER/UNDER for a player ruled out.
+    out["recommendation"] = "OVER"
+    with pytest.raises(InvalidDocumentError):
+        validate_document("tonight", doc)
 
 
 @pytest.mark.parametrize(
@@ -185,7 +211,8 @@ def test_results_summary_and_breakdowns_by_hand():
     assert [s["system_id"] for s in doc["by_system"]] == ["ensemble", "moving_average"]
     assert doc["by_system"][1]["losses"] == 1 and doc["by_system"][1]["hit_rate"] == 0.0
     by_rec = {r["recommendation"]: r for r in doc["by_recommendation"]}
-    assert list(by_rec) == ["OVER", "UNDER", "PASS", "NO_LINE"]
+    assert list(by_rec) == ["OVER", "UNDER", "PASS", "NO_LINE", "OUT"]
+    assert by_rec["OUT"]["picks"] == 0
     assert (by_rec["OVER"]["wins"], by_rec["OVER"]["pushes"], by_rec["UNDER"]["voids"], by_rec["PASS"]["mae"]) == (1, 1, 1, 2.0)
     buckets = {b["bucket"]: b["picks"] for b in doc["by_confidence"]}
     assert buckets == {"0.00-0.10": 0, "0.10-0.20": 0, "0.20-0.30": 1, "0.30-0.40": 1, "0.40+": 2}
@@ -229,7 +256,7 @@ def test_systems_windows_weight_by_graded_rows_and_flag_missing_results():
             daily(dt.date(2025, 11, 19), "ensemble", 50, 1.0),  # after the document's date
         ],
     )
-    doc = docs.build_systems(D, frame, now=NOON_ET)
+    doc = docs.build_systems(D, frame, schemas.empty("prediction_results"), now=NOON_ET)
     validate_document("systems_performance", doc)
     (ens,) = doc["systems"]
     week, month, season = ens["last_7_days"], ens["last_30_days"], ens["season"]
@@ -371,7 +398,7 @@ def test_page_lists_lined_players_escapes_names_and_loads_nothing_external(slate
         player_name=pl.when(pl.col("player_id") == 3).then(pl.lit("<script>alert(1)</script>")).otherwise("player_name")
     )
     tonight = docs.build_tonight(D, schedule, predictions, features, now=NOON_ET)
-    systems = docs.build_systems(D, rows("system_daily_performance", [daily(D - dt.timedelta(days=1), "ensemble", 10, 4.0, 3, 2)]), NOON_ET)
+    systems = docs.build_systems(D, rows("system_daily_performance", [daily(D - dt.timedelta(days=1), "ensemble", 10, 4.0, 3, 2)]), schemas.empty("prediction_results"), NOON_ET)
     html = render_page(tonight, systems)
     # NO_LINE left out; most confident first, ties (0.4 and 0.4) by name ("<" sorts before "P").
     assert [p["player_lookup"] for p in table_rows(tonight)] == ["player3", "player1"]

@@ -69,8 +69,18 @@ def test_schedule_file_requests_only_its_changed_dates(tmp_path):
         day = next(d for d in payload["leagueSchedule"]["gameDates"] if d["gameDate"].startswith("11/20/2025"))
         day["games"][0]["gameStatus"] = 2
         zone.write(rel, json.dumps(payload).encode())
-        requests, _ = _tick(instance, tmp_path, cursor)
+        requests, cursor = _tick(instance, tmp_path, cursor)
         assert _keys(requests) == [("2025-11-20", ("raw_schedule",))]
+
+        # balldontlie's box scores are placed on the schedule's games: a schedule change re-places them.
+        zone.write(lz.bdl_box_scores_path("2025-11-21"), b'{"data": []}')
+        requests, cursor = _tick(instance, tmp_path, cursor)
+        assert _keys(requests) == [("2025-11-21", ("raw_player_boxscores",))]
+        day = next(d for d in payload["leagueSchedule"]["gameDates"] if d["gameDate"].startswith("11/21/2025"))
+        day["games"][0]["gameStatus"] = 2
+        zone.write(rel, json.dumps(payload).encode())
+        requests, _ = _tick(instance, tmp_path, cursor)
+        assert [(k, sorted(a)) for k, a in _keys(requests)] == [("2025-11-21", ["raw_player_boxscores", "raw_schedule"])]
 
 
 def test_odds_and_boxscores_of_one_date_share_a_run(tmp_path):

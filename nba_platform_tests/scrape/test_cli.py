@@ -21,6 +21,7 @@ def test_scrape_a_range_prints_progress_and_lands_files(tmp_path, monkeypatch, c
     with LocalServer() as server:
         server.script("/stats/leaguegamelog", ok(read(P_LOG)), ok(T_BYTES))
         monkeypatch.setenv("NBA_STATS_BASE_URL", server.url)
+        monkeypatch.setenv("NBA_CDN_BASE_URL", server.url)  # the fallback: no box scores there either (404)
         code = main(["scrape", "--start", "2024-12-24", "--end", "2024-12-25", "--source", "nba_stats",
                      "--landing", str(landing)])
     out = capsys.readouterr().out

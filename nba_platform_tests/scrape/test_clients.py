@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 from nba_platform.landing import zone as lz
-from nba_platform.raw.nba_cdn import parse_playbyplay
+from nba_platform.raw.nba_cdn import parse_playbyplay, parse_schedule
 from nba_platform.raw.nba_stats import parse_leaguegamelog
 from nba_platform.raw.odds_api import parse_event_odds
 from nba_platform.scrape.errors import ScrapeBatchError
@@ -26,6 +26,7 @@ from ..scrape_support import (
     SCHEDULE_2024_25,
     FakeService,
     Recorder,
+    cdn_boxscore_for,
     live_events_from_odds,
     make_scraper,
     ok,
@@ -71,9 +72,12 @@ def test_leaguegamelog_p_and_t_land_the_real_responses_with_browser_headers(zone
 def test_schedule_and_playbyplay_of_the_dates_final_games(zone):
     schedule = read(SCHEDULE_2024_25)
     pbp = read(PBP)
+    games = {g["game_id"]: g for g in parse_schedule(schedule, "s").iter_rows(named=True)}
 
     def playbyplay(request):  # the real capture for its game; the same actions re-keyed for the others
         game_id = request.url.path.rsplit("_", 1)[1].removesuffix(".json")
+        if "/boxscore/" in request.url.path:
+            return ok(cdn_boxscore_for(games[game_id]))
         return ok(pbp if game_id == "0022400500" else pbp.replace(b'"0022400500"', f'"{game_id}"'.encode()))
 
     service = FakeService().script("/static/json/staticData/scheduleLeagueV2.json", ok(schedule))
@@ -88,6 +92,9 @@ def test_schedule_and_playbyplay_of_the_dates_final_games(zone):
     assert zone.read_bytes(lz.playbyplay_path("2025-01-06", "0022400500")) == pbp
     assert {r.url.host for r in service.requests} == {"cdn.nba.com"}
     assert lz.classify(pbp_files[0]).kind == "playbyplay"
+    box_files = [p for p in report.landed if p.startswith(lz.CDN_BOXSCORES)]
+    assert sorted(box_files) == sorted(lz.cdn_boxscore_path("2025-01-06", p.rsplit("_", 1)[1][:-5]) for p in pbp_files)
+    assert lz.classify(box_files[0]).kind == "cdn_boxscore"
 
 
 def test_playbyplay_parser_on_the_real_capture():

@@ -25,6 +25,7 @@ from ..scrape_support import (
     PBP,
     SCHEDULE_2024_25,
     LocalServer,
+    cdn_boxscore_for,
     ok,
     read,
 )
@@ -45,6 +46,8 @@ def _serve_everything(server: LocalServer) -> None:
     for game_id in games:
         server.script(f"/static/json/liveData/playbyplay/playbyplay_{game_id}.json",
                       ok(pbp.replace(b'"0022400500"', f'"{game_id}"'.encode())))
+    for game in parse_schedule(schedule, "s").filter(pl.col("game_date") == BOX_DAY).iter_rows(named=True):
+        server.script(f"/static/json/liveData/boxscore/boxscore_{game['game_id']}.json", ok(cdn_boxscore_for(game)))
     # P first, then T: the scraper asks in that order.
     server.script("/stats/leaguegamelog", ok(read(P_LOG)), ok((REAL_LANDING / lz.team_boxscores_path("2025-03-15")).read_bytes()))
     server.script("/v4/historical/sports/basketball_nba/events", ok(read(HIST_EVENTS_2024_01_25), headers=QUOTA))
@@ -74,7 +77,8 @@ def test_jobs_land_files_and_the_sensor_turns_them_into_raw_runs(tmp_path, monke
             assert results[source].success
         logs = "".join(str(record) for r in results.values() for record in instance.all_logs(r.run_id))
 
-        assert _step_output_metadata(results["nba_stats"], "scrape_nba_stats")["landed_files"] == 2
+        stats_meta = _step_output_metadata(results["nba_stats"], "scrape_nba_stats")
+        assert (stats_meta["landed_files"], stats_meta["box_score_source"]) == (2, "nba_stats")
         odds_meta = _step_output_metadata(results["odds_api"], "scrape_odds_api")
         assert (odds_meta["landed_files"], odds_meta["x_requests_remaining"], odds_meta["x_requests_used"]) == (4, 19980, 20)
         assert "odds_api quota: remaining=19980 used=20 last=10" in logs
@@ -84,6 +88,7 @@ def test_jobs_land_files_and_the_sensor_turns_them_into_raw_runs(tmp_path, monke
         zone = lz.LocalLanding(landing)
         assert zone.exists(lz.player_boxscores_path("2025-03-15")) and zone.exists(lz.schedule_path("2024-25"))
         assert len(zone.list(f"{lz.PLAYBYPLAY}/2025-03-15")) == 8
+        assert len(zone.list(f"{lz.CDN_BOXSCORES}/2025-03-15")) == 8
         assert len(zone.list(f"{lz.ODDS_PLAYER_POINTS}/2024-01-24")) == 3
 
         ctx = dg.build_sensor_context(instance=instance, resources=resources)

@@ -32,6 +32,9 @@ CREATE TABLE IF NOT EXISTS `analytics.player_game_summary` (
   effective_fg_pct FLOAT64 OPTIONS (description = "(FGM + 0.5 FG3M) / FGA"),
   usage_rate FLOAT64 OPTIONS (description = "share of team possessions used while on the floor (percent)"),
   starter BOOL OPTIONS (description = "started the game (null: the source does not say)"),
+  played BOOL OPTIONS (description = "took the court (false: listed on the roster but did not play; null: the source does not say)"),
+  dnp_reason_category STRING OPTIONS (description = "why a listed player did not play: injury, rest, coach, g_league, personal or other (null: played, or the source does not say)"),
+  box_source STRING OPTIONS (description = "source of the player's box-score row: nba_cdn, nba_stats or balldontlie (what starter and the DNP columns can know)"),
   won BOOL OPTIONS (description = "won the game"),
   points_line FLOAT64 OPTIONS (description = "consensus pre-tip points line (median of the books' latest main lines, analytics/lines.py)"),
   over_under_result STRING OPTIONS (description = "OVER, UNDER or PUSH against points_line")

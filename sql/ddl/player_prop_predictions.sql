@@ -17,10 +17,13 @@ CREATE TABLE IF NOT EXISTS `predictions.player_prop_predictions` (
   line_snapshot_utc TIMESTAMP OPTIONS (description = "latest pre-tip snapshot used for the line (UTC)"),
   p_over FLOAT64 OPTIONS (description = "calibrated probability of going over the line"),
   edge FLOAT64 OPTIONS (description = "predicted points minus the line"),
-  recommendation STRING OPTIONS (description = "OVER, UNDER, PASS or NO_LINE"),
+  recommendation STRING OPTIONS (description = "OVER, UNDER, PASS, NO_LINE, or OUT (ruled OUT or DOUBTFUL: no pick)"),
   confidence FLOAT64 OPTIONS (description = "confidence on the common 0-1 scale"),
   model_version STRING OPTIONS (description = "model bundle that produced the prediction"),
-  feature_version STRING OPTIONS (description = "version of the feature definitions")
+  feature_version STRING OPTIONS (description = "version of the feature definitions"),
+  availability_status STRING OPTIONS (description = "OUT, DOUBTFUL, QUESTIONABLE, PROBABLE, AVAILABLE or UNKNOWN, as known before tip and the prediction time"),
+  availability_source STRING OPTIONS (description = "nba_injury_report, balldontlie, market (the odds snapshots) or none"),
+  availability_reason STRING OPTIONS (description = "the report's reason, or what the market showed")
 )
 PARTITION BY game_date
 CLUSTER BY system_id, player_lookup

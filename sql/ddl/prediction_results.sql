@@ -6,7 +6,7 @@ CREATE TABLE IF NOT EXISTS `predictions.prediction_results` (
   player_lookup STRING OPTIONS (description = "name key shared by box scores and books (accents folded, suffixes dropped)"),
   player_name STRING OPTIONS (description = "player name as the source spells it"),
   system_id STRING OPTIONS (description = "prediction system"),
-  recommendation STRING OPTIONS (description = "OVER, UNDER, PASS or NO_LINE"),
+  recommendation STRING OPTIONS (description = "OVER, UNDER, PASS, NO_LINE, or OUT (ruled OUT or DOUBTFUL: no pick)"),
   line FLOAT64 OPTIONS (description = "points line (over/under threshold)"),
   predicted_points FLOAT64 OPTIONS (description = "predicted points"),
   p_over FLOAT64 OPTIONS (description = "calibrated probability of going over the line"),
@@ -14,6 +14,7 @@ CREATE TABLE IF NOT EXISTS `predictions.prediction_results` (
   absolute_error FLOAT64 OPTIONS (description = "|predicted - actual|"),
   line_result STRING OPTIONS (description = "OVER, UNDER or PUSH of the actual points against the line"),
   outcome STRING OPTIONS (description = "HIT, MISS, PUSH, VOID (did not play), PENDING, NO_BET"),
+  availability_status STRING OPTIONS (description = "OUT, DOUBTFUL, QUESTIONABLE, PROBABLE, AVAILABLE or UNKNOWN, as known before tip and the prediction time"),
   profit_units FLOAT64 OPTIONS (description = "profit at the real price, 1 unit staked per pick")
 )
 PARTITION BY game_date

@@ -31,8 +31,15 @@ CREATE TABLE IF NOT EXISTS `raw.raw_player_boxscores` (
   pts INT64 OPTIONS (description = "points (source)"),
   plus_minus FLOAT64 OPTIONS (description = "plus-minus"),
   fantasy_pts FLOAT64 OPTIONS (description = "fantasy points (source)"),
+  source STRING OPTIONS (description = "which source the row comes from"),
+  source_player_id INT64 OPTIONS (description = "the player's id in the row's source (balldontlie ids differ from NBA ids)"),
+  starter BOOL OPTIONS (description = "started the game (null: the source does not say)"),
+  played BOOL OPTIONS (description = "took the court (false: listed on the roster but did not play; null: the source does not say)"),
+  roster_status STRING OPTIONS (description = "ACTIVE or INACTIVE as the box score lists the player (null: the source does not say)"),
+  not_playing_reason STRING OPTIONS (description = "the source's code for why a listed player did not play, e.g. INACTIVE_INJURY, DNP_COACH"),
+  not_playing_description STRING OPTIONS (description = "the source's text for why a listed player did not play, e.g. 'Left Knee; Soreness'"),
   source_file STRING OPTIONS (description = "landing-zone path the row was parsed from")
 )
 PARTITION BY game_date
 CLUSTER BY team_abbreviation, player_id
-OPTIONS (description = "Player box scores (stats.nba.com leaguegamelog, PlayerOrTeam=P).", require_partition_filter = TRUE);
+OPTIONS (description = "Player box scores of every source, one source per game (nba_cdn, nba_stats, balldontlie).", require_partition_filter = TRUE);

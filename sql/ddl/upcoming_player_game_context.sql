@@ -36,7 +36,26 @@ CREATE TABLE IF NOT EXISTS `analytics.upcoming_player_game_context` (
   over_price INT64 OPTIONS (description = "American odds of the over"),
   under_price INT64 OPTIONS (description = "American odds of the under"),
   line_books INT64 OPTIONS (description = "books in the consensus line"),
-  line_snapshot_utc TIMESTAMP OPTIONS (description = "latest pre-tip snapshot used for the line (UTC)")
+  line_snapshot_utc TIMESTAMP OPTIONS (description = "latest pre-tip snapshot used for the line (UTC)"),
+  rotation_player BOOL OPTIONS (description = "played >= 15 minutes in >= 3 of his team's previous 5 games"),
+  availability_status STRING OPTIONS (description = "OUT, DOUBTFUL, QUESTIONABLE, PROBABLE, AVAILABLE or UNKNOWN, as known before tip and the prediction time"),
+  availability_source STRING OPTIONS (description = "nba_injury_report, balldontlie, market (the odds snapshots) or none"),
+  availability_as_of_utc TIMESTAMP OPTIONS (description = "publication time of the report edition or odds snapshot the status comes from (UTC)"),
+  availability_reason STRING OPTIONS (description = "the report's reason, or what the market showed"),
+  absence_basis STRING OPTIONS (description = "what the absence features rest on: injury_report, market or none"),
+  team_out_minutes_share FLOAT64 OPTIONS (description = "expected share of his team's minutes missing tonight: over his rotation teammates, absence weight of their status (OUT 1, DOUBTFUL 0.75, QUESTIONABLE 0.5, market no-line 0.54) x their last-10 minutes / the team's last-10 minutes; computed from an injury report, fallback from the market alone, missing with neither"),
+  team_out_fga_share FLOAT64 OPTIONS (description = "as team_out_minutes_share, for field goal attempts"),
+  team_out_points_share FLOAT64 OPTIONS (description = "as team_out_minutes_share, for points"),
+  team_rotation_out INT64 OPTIONS (description = "his rotation teammates (>= 15 min in >= 3 of the team's last 5 games) ruled OUT or DOUBTFUL"),
+  opp_out_minutes_share FLOAT64 OPTIONS (description = "as team_out_minutes_share, for the opponent's rotation"),
+  opp_out_fga_share FLOAT64 OPTIONS (description = "as team_out_fga_share, for the opponent's rotation"),
+  opp_out_points_share FLOAT64 OPTIONS (description = "as team_out_points_share, for the opponent's rotation"),
+  opp_rotation_out INT64 OPTIONS (description = "the opponent's rotation players ruled OUT or DOUBTFUL"),
+  team_star_out BOOL OPTIONS (description = "a teammate star (rotation player averaging >= 20 points over his last 10 games) is OUT or DOUBTFUL"),
+  opp_star_out BOOL OPTIONS (description = "an opponent star (as team_star_out) is OUT or DOUBTFUL"),
+  implied_team_total FLOAT64 OPTIONS (description = "sum of the consensus points lines of his team's players in this game (needs 3 lines)"),
+  implied_team_total_vs_avg FLOAT64 OPTIONS (description = "implied_team_total minus the team's mean line sum over its last 10 games with lines"),
+  line_share_of_team_total FLOAT64 OPTIONS (description = "his points line / implied_team_total")
 )
 PARTITION BY game_date
 CLUSTER BY player_lookup, team_abbr

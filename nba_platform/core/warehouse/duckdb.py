@@ -29,6 +29,8 @@ class PolarsTableHandler(DuckDBPolarsTypeHandler):
     1. An empty frame still creates the table (from the frame's schema): an off-day must not leave
        downstream assets without a table to read. The upstream handler skips empty writes.
     2. Rows are inserted BY NAME, so a column order change can never shift values between columns.
+    3. A column the table lacks (a warehouse built by an older release) is added, null in the rows
+       already there, so an upgrade does not need a rebuild; a column whose type changed is an error.
     The IO manager has already deleted the partition's rows, so a re-run replaces them.
     """
 
@@ -37,8 +39,23 @@ class PolarsTableHandler(DuckDBPolarsTypeHandler):
         target = f"{table_slice.schema}.{table_slice.table}"
         connection.execute(f"create schema if not exists {table_slice.schema}")
         connection.execute(f"create table if not exists {target} as select * from obj_arrow limit 0")
+        _add_new_columns(connection, target, obj_arrow)
         if obj.height:
             connection.execute(f"insert into {target} by name select * from obj_arrow")
+
+
+def _add_new_columns(connection, target: str, obj_arrow) -> None:
+    """Add the columns of ``obj_arrow`` (found by name in the SQL) that ``target`` lacks; refuse a column
+    whose type differs."""
+    have = {row[0]: row[1] for row in connection.execute(f"describe {target}").fetchall()}
+    for name, column_type, *_ in connection.execute("describe select * from obj_arrow").fetchall():
+        if name not in have:
+            connection.execute(f'alter table {target} add column "{name}" {column_type}')
+        elif have[name] != column_type:
+            raise TypeError(
+                f"{target}.{name} is {have[name]} in the warehouse but {column_type} in the new rows: "
+                "rebuild the table (the schema changed incompatibly)"
+            )
 
 
 class TransactionalDuckDbClient(DuckDbClient):
