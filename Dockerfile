@@ -16,10 +16,14 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /opt/dagster/app
+# The exact set tested with (deploy/image.lock: runtime + prod + cloud extras, held to the versions of
+# requirements.lock by `make lock`), then the project without resolving again.
+# prod: Postgres instance storage; cloud: the Dagster+ agent's entry points.
+COPY deploy/image.lock ./deploy/image.lock
+RUN pip install -r deploy/image.lock
 COPY pyproject.toml setup.py README.md ./
 COPY nba_platform ./nba_platform
-# prod: Postgres instance storage; cloud: the Dagster+ agent's entry points.
-RUN pip install '.[prod,cloud]'
+RUN pip install --no-deps .
 COPY sql ./sql
 COPY deploy/dagster-prod.yaml /opt/dagster/dagster_home/dagster.yaml
 COPY workspace.yaml dagster_cloud.yaml ./

@@ -32,6 +32,10 @@ from nba_platform.resources import resources_for_env
 from nba_platform.scrape.jobs import SCRAPE_JOBS
 from nba_platform.scrape.schedules import SCRAPE_SCHEDULES
 
+# The code location's name wherever the definitions are served: workspace.yaml (`make dev`),
+# [tool.dagster] in pyproject.toml, dagster_cloud.yaml. Sensor state in the instance is keyed by it.
+CODE_LOCATION = "nba_platform"
+
 RAW_ASSETS = [raw_schedule, raw_player_boxscores, raw_team_boxscores, raw_prop_lines, raw_injury_report]
 ALL_ASSETS = [
     *RAW_ASSETS,

@@ -8,6 +8,7 @@ recorded in the Dagster instance, so `make dev` shows the history.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import os
 import signal
@@ -22,10 +23,12 @@ from pathlib import Path
 
 import dagster as dg
 
+from nba_platform import definitions
 from nba_platform.core.calendar import week_start
 from nba_platform.core.settings import dagster_home, default_warehouse_path
-from nba_platform.definitions import defs, features_job, points_model_job, predictions_job
+from nba_platform.definitions import CODE_LOCATION, defs, features_job, points_model_job, predictions_job
 from nba_platform.landing.resource import LandingResource
+from nba_platform.raw.sensors import seed_landing_cursor
 from nba_platform.resources import local_resources
 
 log = logging.getLogger(__name__)
@@ -287,3 +290,16 @@ def materialize_range(
         if on_chunk:
             on_chunk(report)
     return reports
+
+
+def seed_sensors_after(landing_dir: str, instance: dg.DagsterInstance | None = None) -> int:
+    """Leave the instance as the daemon would have left it had it run what was just materialized: the
+    landing sensor's cursor records every file in `landing_dir` as handled. Returns how many files.
+
+    Declarative automation needs nothing: its sensor's first evaluation only records where the event log
+    stands (no condition that reads "updated since" or "cron tick passed" is true on it), and on later
+    evaluations a materialization that came after its inputs' (as every one of a range run does) has
+    already handled them."""
+    instance = instance or dagster_instance()
+    cursor = seed_landing_cursor(instance, LandingResource(root=landing_dir).zone(), CODE_LOCATION, definitions.__name__)
+    return len(json.loads(cursor)["files"])

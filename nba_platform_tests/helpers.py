@@ -102,7 +102,7 @@ def dagster_dev(home: Path, env: dict[str, str] | None = None, timeout: float = 
     full_env = {**os.environ, "DAGSTER_HOME": str(dagster_home), "NBA_PLATFORM_HOME": str(home / "platform"), **(env or {})}
     dagster = Path(sys.executable).with_name("dagster")
     proc = subprocess.Popen(
-        [str(dagster), "dev", "-m", "nba_platform.definitions", "-h", "127.0.0.1", "-p", str(port)],
+        [str(dagster), "dev", "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(port)],
         cwd=ROOT, env=full_env, stdout=subprocess.DEVNULL, stderr=open(home / "dagster_dev.log", "wb"),
         preexec_fn=_reset_signals, start_new_session=True,
     )

@@ -148,7 +148,7 @@ def cmd_backfill(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from nba_platform.runner import materialize_range
+    from nba_platform.runner import materialize_range, seed_sensors_after
     from nba_platform.simulator import simulate
 
     _quiet_dagster()
@@ -165,6 +165,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
         raise CommandFailed("the simulated season has no game on or after the demo's last date")
     print(f"materializing every asset for {summary.first_date}..{tonight} into {default_warehouse_path()}")
     materialize_range(summary.first_date, tonight, str(landing), on_chunk=Progress(summary.first_date, tonight))
+    # The season's later dates are the simulation's future: `make dev` must not request them (nor
+    # anything already materialized) when it opens.
+    handled = seed_sensors_after(str(landing))
+    print(f"landing sensor: {handled} landed files recorded as handled; `make dev` runs only what lands next")
     print()
     print_picks(tonight, default_warehouse_path())
     print_exports(tonight, default_warehouse_path())

@@ -14,11 +14,33 @@ Why each one (checked against dagster 1.13 / dagster-duckdb 0.29; `TimeWindow` i
 * `backoff`: Dagster's retry loop, the one dagster-duckdb's own client opens its connection with.
 * `get_current_datetime`: Dagster's clock, the one the freshness daemon and `freeze_time` use; the
   alert sensors read "now" from it so they agree with the freshness states they read.
+* `InstigatorState`, `InstigatorStatus`, `InstigatorType`, `SensorInstigatorData`, `InstigatorSelector`,
+  the origin classes and `LoadableTargetOrigin`: a sensor's stored state, for `set_sensor_cursor`. Dagster's
+  public ways to set a cursor are the CLI (`dagster sensor cursor --set`, which stores a sensor that has
+  no state yet as STOPPED, and takes the cursor as one argument: ours is too long for that) and the
+  webserver's GraphQL (not running after the demo); `set_sensor_cursor` does what the CLI does, but
+  keeps the status declared in code, as the daemon itself stores it.
 """
 
 from __future__ import annotations
 
+import sys
+
+import dagster as dg
+from dagster._core.definitions.selector import InstigatorSelector
+from dagster._core.remote_origin import (
+    ManagedGrpcPythonEnvCodeLocationOrigin,
+    RemoteInstigatorOrigin,
+    RemoteRepositoryOrigin,
+)
+from dagster._core.scheduler.instigation import (
+    InstigatorState,
+    InstigatorStatus,
+    InstigatorType,
+    SensorInstigatorData,
+)
 from dagster._core.storage.db_io_manager import DbClient, DbIOManager, DbTypeHandler, TableSlice
+from dagster._core.types.loadable_target_origin import LoadableTargetOrigin
 from dagster._time import get_current_datetime
 from dagster._utils.backoff import backoff
 from dagster_duckdb.io_manager import DuckDbClient
@@ -29,8 +51,65 @@ __all__ = [
     "DbIOManager",
     "DbTypeHandler",
     "DuckDbClient",
+    "InstigatorSelector",
+    "InstigatorStatus",
     "TableSlice",
     "backoff",
     "get_cleanup_statement",
     "get_current_datetime",
+    "set_sensor_cursor",
+    "stored_sensor_state",
 ]
+
+# A `Definitions` object loads as this repository name in every code location.
+REPOSITORY_NAME = "__repository__"
+
+
+def _selector_id(location_name: str, sensor_name: str) -> str:
+    # The daemon and the UI find a sensor's stored state by this id (location, repository, name).
+    return InstigatorSelector(location_name=location_name, repository_name=REPOSITORY_NAME, name=sensor_name).get_id()
+
+
+def stored_sensor_state(instance: dg.DagsterInstance, location_name: str, sensor_name: str) -> InstigatorState | None:
+    return instance.get_instigator_state("", _selector_id(location_name, sensor_name))
+
+
+def set_sensor_cursor(
+    instance: dg.DagsterInstance, location_name: str, module_name: str, sensor: dg.SensorDefinition, cursor: str
+) -> InstigatorState:
+    """Store `cursor` as the sensor's cursor in `instance`, for the code location `location_name` (which
+    loads `module_name`), as `dagster sensor cursor --set` does; a sensor without a stored state gets one
+    whose status is the one declared in code. Its next tick evaluates from this cursor.
+
+    The daemon finds the state by its selector (location, repository, sensor name). The origin stored with
+    a new state is this process's, as the CLI's is: `dagster dev` serves the code from a gRPC server on a
+    fresh socket each start, so no stored origin matches a later session's; the UI's tick list of a sensor
+    (keyed by the session's origin) is empty after every restart for every sensor alike."""
+    state = stored_sensor_state(instance, location_name, sensor.name)
+    if state is None:
+        target = LoadableTargetOrigin(executable_path=sys.executable, module_name=module_name, attribute=None)
+        origin = RemoteInstigatorOrigin(
+            RemoteRepositoryOrigin(ManagedGrpcPythonEnvCodeLocationOrigin(target, location_name), REPOSITORY_NAME),
+            sensor.name,
+        )
+        status = (
+            InstigatorStatus.DECLARED_IN_CODE
+            if sensor.default_status == dg.DefaultSensorStatus.RUNNING
+            else InstigatorStatus.STOPPED
+        )
+        data = SensorInstigatorData(min_interval=sensor.minimum_interval_seconds, cursor=cursor, sensor_type=sensor.sensor_type)
+        return instance.add_instigator_state(InstigatorState(origin, InstigatorType.SENSOR, status, data))
+    data = state.instigator_data
+    return instance.update_instigator_state(
+        state.with_data(
+            SensorInstigatorData(
+                last_tick_timestamp=data.last_tick_timestamp,
+                last_run_key=data.last_run_key,
+                min_interval=sensor.minimum_interval_seconds,
+                cursor=cursor,
+                last_tick_start_timestamp=data.last_tick_start_timestamp,
+                last_sensor_start_timestamp=data.last_sensor_start_timestamp,
+                sensor_type=sensor.sensor_type,
+            )
+        )
+    )

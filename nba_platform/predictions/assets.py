@@ -20,6 +20,63 @@ model_weeks = dg.WeeklyPartitionsDefinition(start_date="2014-10-06", day_offset=
 TRAINING_WINDOW = window_mapping(start_offset=-60, end_offset=-1)
 
 
+# The UI plots a numeric metadata key across an asset's partitions: one float per system and week, so
+# each system's held-out MAE is a line over the weeks (Asset > Plots).
+VALIDATION_MAE = "validation_mae/"
+MINUTES_MAE = "minutes_validation_mae/"
+TOP_FEATURES = 15
+
+
+def _markdown_table(header: list[str], rows: list[list[str]]) -> str:
+    align = ["---"] + ["---:"] * (len(header) - 1)  # a name, then numbers
+    return "\n".join("| " + " | ".join(cells) + " |" for cells in [header, align, *rows])
+
+
+def ensemble_weights_markdown(weights: dict[str, dict[str, float]]) -> str:
+    """The ensemble's weights per component: on rows without a line, and on rows with one (the line
+    itself is a component there)."""
+    without, with_line = weights.get("without_line", {}), weights.get("with_line", {})
+    components = [*without, *(c for c in with_line if c not in without)]
+    rows = [
+        [c, *(f"{w[c]:.3f}" if c in w else "" for w in (without, with_line))] for c in components
+    ]
+    return _markdown_table(["component", "without line", "with line"], rows)
+
+
+def feature_importance_markdown(importance: dict[str, float], top: int = TOP_FEATURES) -> str:
+    """The booster's `top` features by total gain, with each one's share of the gain of all features."""
+    if not importance:
+        return "No booster this week (not trained): LightGBM abstains."
+    total = sum(importance.values()) or 1.0
+    ranked = sorted(importance.items(), key=lambda kv: -kv[1])[:top]
+    rows = [[str(i), name, f"{gain:,.1f}", f"{100 * gain / total:.1f}%"] for i, (name, gain) in enumerate(ranked, 1)]
+    return _markdown_table(["rank", "feature", "gain", "share"], rows)
+
+
+def model_metadata(bundle: ModelBundle) -> dict[str, dg.MetadataValue]:
+    """What the UI shows of a week's model: numbers it can plot across weeks, tables it can render."""
+    meta = bundle.metadata
+    values: dict[str, dg.MetadataValue] = {
+        "status": dg.MetadataValue.text(meta["status"]),
+        "model_version": dg.MetadataValue.text(bundle.model_version),
+        "train_rows": dg.MetadataValue.int(meta.get("train_rows", 0)),
+        "validation_rows": dg.MetadataValue.int(meta.get("validation_rows", 0)),
+    }
+    if window := meta.get("training_window"):
+        values["training_window"] = dg.MetadataValue.text(f"{window[0]}..{window[1]}")
+    # An untrained week has no held-out figures: no point rather than a fake zero.
+    for system_id, mae in meta.get("validation_mae", {}).items():
+        if mae is not None:
+            values[VALIDATION_MAE + system_id] = dg.MetadataValue.float(float(mae))
+    # The minutes model's held-out MAE beside the last-5 and season minutes averages, one float each.
+    for name, mae in meta.get("minutes_model", {}).get("validation_mae", {}).items():
+        if mae is not None:
+            values[MINUTES_MAE + name] = dg.MetadataValue.float(float(mae))
+    values["ensemble_weights"] = dg.MetadataValue.md(ensemble_weights_markdown(bundle.ensemble_weights))
+    values["feature_importance"] = dg.MetadataValue.md(feature_importance_markdown(meta.get("feature_importance", {})))
+    return values
+
+
 @dg.asset(
     name="points_model",
     group_name="predictions",
@@ -47,22 +104,7 @@ def points_model(
     bundle = train_week(week, features, player_history, team_history)
     meta = bundle.metadata
     context.log.info(f"points_model {week}: {meta['status']}")
-    context.add_output_metadata(
-        {
-            "status": meta["status"],
-            "model_version": bundle.model_version,
-            "training_window": dg.MetadataValue.json(meta.get("training_window")),
-            "train_rows": meta.get("train_rows", 0),
-            "validation_rows": meta.get("validation_rows", 0),
-            "validation_mae": dg.MetadataValue.json(meta.get("validation_mae", {})),
-            # The minutes model's held-out MAE beside the last-5 and season minutes averages.
-            "minutes_validation_mae": dg.MetadataValue.json(meta.get("minutes_model", {}).get("validation_mae", {})),
-            "ensemble_weights": dg.MetadataValue.json(bundle.ensemble_weights),
-            "feature_importance": dg.MetadataValue.json(
-                dict(list(meta.get("feature_importance", {}).items())[:15])
-            ),
-        }
-    )
+    context.add_output_metadata(model_metadata(bundle))
     return bundle
 
 

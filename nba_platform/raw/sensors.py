@@ -6,22 +6,30 @@ fingerprint moved), so it works the same on a local folder and on a GCS bucket. 
 covers a whole season, so it is tracked per ET date inside it: a status change on one date requests
 `raw_schedule` for that date only. Run keys are derived from the changed content, so the same file
 never yields a second run.
+
+A platform home filled without the daemon (`nba-platform demo`) starts the sensor from a cursor that
+records every landed file as handled (`seed_landing_cursor`), so `make dev` does not request again
+what was just materialized.
 """
 
 
 import datetime as dt
 import hashlib
 import json
+import logging
 from collections import defaultdict
 
 import dagster as dg
 
+from nba_platform.core.dagster_private import set_sensor_cursor
 from nba_platform.core.partitions import game_date_partitions
 from nba_platform.core.settings import Settings
 from nba_platform.landing import zone as lz
 from nba_platform.landing.resource import LandingResource
 from nba_platform.raw.nba_cdn import parse_schedule
 from nba_platform.raw.parsing import SourceParseError
+
+log = logging.getLogger(__name__)
 
 # Which raw asset each kind of landed file feeds (events lists feed none: the odds files carry them).
 ASSET_FOR_KIND = {
@@ -144,3 +152,26 @@ def landing_zone_sensor(context: dg.SensorEvaluationContext, landing: LandingRes
         )
     state["deferred"] = deferred
     return dg.SensorResult(run_requests=requests, cursor=json.dumps(state, separators=(",", ":")))
+
+
+def handled_cursor(zone: lz.LandingZone) -> str:
+    """The sensor's cursor with every file now in the landing zone recorded as handed to the raw assets:
+    from it, only files that land or change later request runs."""
+    state, _, _, unreadable = scan_landing(zone, {})
+    for relpath in unreadable:
+        log.warning("landing sensor cursor: %s does not parse (raw_schedule quarantines it); recorded as seen", relpath)
+    state["deferred"] = {}
+    return json.dumps(state, separators=(",", ":"))
+
+
+def seed_landing_cursor(instance: dg.DagsterInstance, zone: lz.LandingZone, location_name: str, module_name: str) -> str:
+    """Store `handled_cursor(zone)` as the landing sensor's cursor in `instance` (code location
+    `location_name`, loading `module_name`); returns it.
+
+    For a home whose whole landing zone was materialized without the sensor: the demo lands a simulated
+    season and materializes it up to its "tonight". Every date after that is the simulation's future,
+    which the demo never reaches, though the wall clock has long created its partitions: recorded as
+    handled too, or the sensor would request each of them the moment the UI opens."""
+    cursor = handled_cursor(zone)
+    set_sensor_cursor(instance, location_name, module_name, landing_zone_sensor, cursor)
+    return cursor

@@ -88,3 +88,27 @@ def test_no_other_module_imports_private_dagster():
     }
     assert offenders == {}
     assert _private_imports(PACKAGE / "core" / "dagster_private.py")  # the check sees the ones it should
+
+
+def test_a_sensor_cursor_is_stored_under_the_sensors_selector():
+    @dg.sensor(name="probe_sensor", job_name="j", minimum_interval_seconds=17, default_status=dg.DefaultSensorStatus.RUNNING)
+    def running(_context):
+        return None
+
+    @dg.sensor(name="stopped_sensor", job_name="j")
+    def stopped(_context):
+        return None
+
+    with dg.instance_for_test() as instance:
+        state = private.set_sensor_cursor(instance, "loc", "pkg.defs", running, '{"a":1}')
+        assert state.selector_id == private.InstigatorSelector(
+            location_name="loc", repository_name="__repository__", name="probe_sensor"
+        ).get_id()
+        stored = private.stored_sensor_state(instance, "loc", "probe_sensor")
+        assert stored.status == private.InstigatorStatus.DECLARED_IN_CODE
+        assert (stored.instigator_data.cursor, stored.instigator_data.min_interval) == ('{"a":1}', 17)
+        private.set_sensor_cursor(instance, "loc", "pkg.defs", running, '{"a":2}')
+        assert private.stored_sensor_state(instance, "loc", "probe_sensor").instigator_data.cursor == '{"a":2}'
+        assert private.stored_sensor_state(instance, "other_loc", "probe_sensor") is None
+        private.set_sensor_cursor(instance, "loc", "pkg.defs", stopped, "c")
+        assert private.stored_sensor_state(instance, "loc", "stopped_sensor").status == private.InstigatorStatus.STOPPED
