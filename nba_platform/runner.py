@@ -23,6 +23,7 @@ from pathlib import Path
 import dagster as dg
 
 from nba_platform.core.calendar import week_start
+from nba_platform.core.dagster_private import InstanceRef
 from nba_platform.core.settings import dagster_home, default_warehouse_path
 from nba_platform.definitions import defs, features_job, points_model_job, predictions_job
 from nba_platform.landing.resource import LandingResource
@@ -33,6 +34,7 @@ log = logging.getLogger(__name__)
 # The instance settings shipped with the project (queue, pools, run monitoring and retries, daemons),
 # which `make dev` and the CLI start from; see the file.
 INSTANCE_SETTINGS = Path(__file__).resolve().parents[1] / "deploy" / "dagster.yaml"
+NO_COMPUTE_LOGS = {"module": "dagster._core.storage.noop_compute_log_manager", "class": "NoOpComputeLogManager"}
 
 
 def dagster_instance() -> dg.DagsterInstance:
@@ -42,7 +44,10 @@ def dagster_instance() -> dg.DagsterInstance:
     config = home / "dagster.yaml"
     if not config.exists():
         config.write_text(INSTANCE_SETTINGS.read_text())
-    return dg.DagsterInstance.from_config(str(home))
+    # The CLI's runs capture no stdout/stderr files: each run would start a log capture (tee processes
+    # and an event) for output nobody reads; the UI still shows the runs, their events and every partition.
+    ref = InstanceRef.from_dir(str(home), overrides={"compute_logs": NO_COMPUTE_LOGS})
+    return dg.DagsterInstance.from_ref(ref)
 
 
 # Every in-process run records the process that executes it, so a later backfill can tell a run whose

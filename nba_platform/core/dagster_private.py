@@ -14,10 +14,13 @@ Why each one (checked against dagster 1.13 / dagster-duckdb 0.29; `TimeWindow` i
 * `backoff`: Dagster's retry loop, the one dagster-duckdb's own client opens its connection with.
 * `get_current_datetime`: Dagster's clock, the one the freshness daemon and `freeze_time` use; the
   alert sensors read "now" from it so they agree with the freshness states they read.
+* `InstanceRef`: its `from_dir(..., overrides=)` loads $DAGSTER_HOME's dagster.yaml with one setting
+  replaced (the CLI's runs keep no compute logs); `DagsterInstance.from_config` takes no overrides.
 """
 
 from __future__ import annotations
 
+from dagster._core.instance.ref import InstanceRef
 from dagster._core.storage.db_io_manager import DbClient, DbIOManager, DbTypeHandler, TableSlice
 from dagster._time import get_current_datetime
 from dagster._utils.backoff import backoff
@@ -29,6 +32,7 @@ __all__ = [
     "DbIOManager",
     "DbTypeHandler",
     "DuckDbClient",
+    "InstanceRef",
     "TableSlice",
     "backoff",
     "get_cleanup_statement",
