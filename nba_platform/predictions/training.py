@@ -3,9 +3,8 @@
 Everything is learned from rows dated before `week_start`: the LightGBM booster, each system's
 spread and calibration, and the ensemble weights. The last VALID_DAYS before the week (at most 30%
 of the dates) are held out:
-the booster early-stops on them and every system is scored on them out of sample. That booster, at its
-best round, is the week's model: refitting on all rows with the same round count took 40% of the
-training time and moved the walk-forward MAE by less than 0.01 (docs/benchmarks.md).
+the booster early-stops on them and every system is scored on them out of sample; the booster is then
+refitted on all rows with the number of rounds found.
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ import numpy as np
 import polars as pl
 
 from nba_platform import tables as schemas
+from nba_platform.analytics.history import played_only
 from nba_platform.predictions.bundle import ModelBundle
 from nba_platform.predictions.distribution import fit_calibration, fit_line_calibration, fit_spread, prob_over
 from nba_platform.predictions.systems import BASE_SYSTEMS, ENSEMBLE, ensemble, lightgbm_model
@@ -59,8 +59,9 @@ def train_week(
     player_history: pl.DataFrame,
     team_history: pl.DataFrame,
 ) -> ModelBundle:
+    # Labels and history are played games only: a DNP has no points to learn from.
+    player_history = played_only(player_history.filter(pl.col("game_date") < week_start))
     labeled = labeled_rows(features.filter(pl.col("game_date") < week_start), player_history)
-    player_history = player_history.filter(pl.col("game_date") < week_start)
     team_history = team_history.filter(pl.col("game_date") < week_start)
     system_ids = [s.system_id for s in BASE_SYSTEMS]
     if labeled.height < MIN_TRAIN_ROWS:
@@ -98,11 +99,11 @@ def train_week(
     lined = scored.filter(pl.col(ensemble.LINE).is_not_null())
     maes["line_on_lined_rows"] = _mae(lined[ensemble.LINE], lined["actual_points"])
 
-    gain = booster.feature_importance("gain", iteration=rounds)
-    importance = dict(zip(lightgbm_model.FEATURES, gain.round(1).tolist(), strict=True))
+    full = lightgbm_model.fit(labeled, rounds)
+    importance = dict(zip(lightgbm_model.FEATURES, full.feature_importance("gain").round(1).tolist(), strict=True))
     return ModelBundle(
         week_start,
-        provisional.booster_text,
+        full.model_to_string(),
         rounds,
         spreads,
         calibrations,

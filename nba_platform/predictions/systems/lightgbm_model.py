@@ -33,9 +33,14 @@ EARLY_STOPPING = 100
 
 
 def matrix(features: pl.DataFrame) -> np.ndarray:
-    """Feature rows -> float32 matrix (booleans as 0/1, nulls as NaN, which LightGBM treats as missing).
-    LightGBM bins its inputs, so float64 only doubled the copy."""
-    return features.select(pl.col(c).cast(pl.Float32) for c in FEATURES).to_numpy().astype(np.float32, copy=False)
+    """Feature rows -> float matrix (booleans as 0/1, nulls as NaN, which LightGBM treats as missing)."""
+    return features.select(pl.col(c).cast(pl.Float64) for c in FEATURES).to_numpy().astype(np.float64)
+
+
+def fit(rows: pl.DataFrame, rounds: int) -> lgb.Booster:
+    """Fit a fixed number of rounds on all `rows` (the final model of a week)."""
+    data = lgb.Dataset(matrix(rows), label=rows["actual_points"].to_numpy(), feature_name=FEATURES)
+    return lgb.train(PARAMS, data, num_boost_round=rounds)
 
 
 def train(
