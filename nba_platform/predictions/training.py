@@ -15,7 +15,6 @@ import numpy as np
 import polars as pl
 
 from nba_platform import tables as schemas
-from nba_platform.analytics.history import played_only
 from nba_platform.predictions.bundle import ModelBundle
 from nba_platform.predictions.distribution import fit_calibration, fit_line_calibration, fit_spread, prob_over
 from nba_platform.predictions.systems import BASE_SYSTEMS, ENSEMBLE, ensemble, lightgbm_model
@@ -59,9 +58,8 @@ def train_week(
     player_history: pl.DataFrame,
     team_history: pl.DataFrame,
 ) -> ModelBundle:
-    # Labels and history are played games only: a DNP has no points to learn from.
-    player_history = played_only(player_history.filter(pl.col("game_date") < week_start))
     labeled = labeled_rows(features.filter(pl.col("game_date") < week_start), player_history)
+    player_history = player_history.filter(pl.col("game_date") < week_start)
     team_history = team_history.filter(pl.col("game_date") < week_start)
     system_ids = [s.system_id for s in BASE_SYSTEMS]
     if labeled.height < MIN_TRAIN_ROWS:
