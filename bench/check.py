@@ -29,8 +29,10 @@ from bench.run import ROOT, Bench
 REFERENCE = ROOT / "bench" / "reference.json"
 LEAGUE = {"seed": 2, "seasons": 1, "last_season": "2025-26", "teams": 6, "games_per_team": 30}
 WEEKS = 10  # longer than runner.AUTO_CHUNK_DAYS: the default splits the range, the best does not
-MAX_DEFAULT_OVER_BEST = 1.3  # issue 17's target is 1.15 on a season; a 10-week range is noisier
-REGRESSION_SLACK = 1.5  # one repetition on a shared machine moves a ratio by up to ~30%
+# Loose on purpose: one repetition on a shared machine moved the reference workload 2x (37 s and 17 s
+# in one run at load 9-11) and a 10-week range is 2 chunks against 1 (issue 17's 1.15 is for a season).
+MAX_DEFAULT_OVER_BEST = 1.5
+REGRESSION_SLACK = 2.0
 
 
 def main(argv: list[str] | None = None) -> int:
