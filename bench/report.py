@@ -58,6 +58,11 @@ def print_report(r: dict) -> None:
         row(f"2 season backfill, real {s['dates'][0]}..{s['dates'][1]}", "real_season_backfill_s",
             r["real_season_backfill_s"], "s", _loads(s["load1"]), f"{len(s['runs_wall_s'])} run(s); {s['steps']['runs']} Dagster runs")
         row("  peak RSS", "", r["real_season_backfill_peak_rss_mib"], "MiB")
+    if "real_season_backfill_default_args" in r:
+        d = r["real_season_backfill_default_args"]
+        row("2 same, default arguments (CLI)", "", r["real_season_backfill_default_args_s"], "s", _loads(d["load1"]),
+            f"{d['chunks']} chunks; {r['real_season_backfill_default_args_s'] / r['real_season_backfill_s']:.2f}x one run")
+        row("  peak RSS", "", r["real_season_backfill_default_args_peak_rss_mib"], "MiB")
     if "features" in r:
         f = r["features"]
         row(f"feature store, full season ({f['season_feature_rows']} rows)", "feature_store_season_s",

@@ -207,11 +207,24 @@ class Bench:
 
     def real_backfill(self, reps: int, dates: tuple[str, str]) -> None:
         """2b. Every asset for the real 2024-25 regular season, read in place from the shared landing folder."""
-        runs = []
+        runs, default_runs = [], []
         for i in range(reps):
+            # The command users type (`nba-platform backfill`, default chunking), then one run: interleaved.
+            home = self.fresh(self.out / "real_backfill_default_args" / f"rep{i}")
+            args = {"start": dates[0], "end": dates[1], "landing": str(REAL_LANDING)}
+            default_runs.append(self.child(f"real_backfill_default_args_{i}", "backfill", args, home, str(REAL_LANDING)))
             home = self.fresh(self.out / "real_backfill" / f"rep{i}")
             args = {"start": dates[0], "end": dates[1], "landing": str(REAL_LANDING), "chunk_days": 400}
             runs.append(self.child(f"real_backfill_{i}", "backfill", args, home, str(REAL_LANDING)))
+        self.results["real_season_backfill_default_args"] = {
+            "runs_wall_s": [r["wall_s"] for r in default_runs],
+            "runs_peak_rss_mib": [r["peak_rss_mib"] for r in default_runs],
+            "load1": [r["load1"] for r in default_runs],
+            "chunks": default_runs[0]["chunks"],
+        }
+        self.results["real_season_backfill_default_args_s"] = statistics.median(r["wall_s"] for r in default_runs)
+        self.results["real_season_backfill_default_args_peak_rss_mib"] = statistics.median(
+            r["peak_rss_mib"] for r in default_runs)
         steps = self.child("real_backfill_steps", "step_times", {"dagster_home": str(self.out / "real_backfill" / "rep0" / "dagster_home")})
         self.results["real_season_backfill"] = {
             "dates": list(dates),

@@ -72,7 +72,7 @@ def backfill(a: dict) -> dict:
 
     began = time.perf_counter()
     reports = materialize_range(
-        _date(a["start"]), _date(a["end"]), a["landing"], chunk_days=a["chunk_days"],
+        _date(a["start"]), _date(a["end"]), a["landing"], chunk_days=a.get("chunk_days"),  # None: the CLI's default
         through_features=a.get("through_features", False),
     )
     rows: dict[str, int] = {}
@@ -80,6 +80,29 @@ def backfill(a: dict) -> dict:
         for k, v in r.rows.items():
             rows[k] = rows.get(k, 0) + v
     return {"seconds": time.perf_counter() - began, "chunks": len(reports), "rows": rows}
+
+
+@task
+def reference(a: dict) -> dict:
+    """A fixed workload that uses none of the platform's code (`bench.check`'s yardstick of the machine's
+    speed in the same run): a LightGBM regression and a polars group-by on seeded synthetic data, after
+    importing what a backfill imports. Changing it changes the stored ratios (bench/reference.json)."""
+    import dagster  # noqa: F401  (import time is part of every measured process)
+    import lightgbm as lgb
+    import numpy as np
+    import polars as pl
+
+    began = time.perf_counter()
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=(20_000, 35)).astype(np.float32)
+    y = x[:, 0] * 3 + np.abs(x[:, 1]) * 2 + rng.normal(size=20_000)
+    params = {"objective": "regression_l1", "learning_rate": 0.05, "num_leaves": 15, "verbose": -1,
+              "num_threads": 2, "seed": 1, "deterministic": True}
+    lgb.train(params, lgb.Dataset(x, label=y), num_boost_round=a.get("rounds", 300))
+    frame = pl.DataFrame({"k": rng.integers(0, 5_000, 1_000_000), "v": rng.normal(size=1_000_000)})
+    for _ in range(a.get("group_bys", 5)):
+        frame.group_by("k").agg(pl.col("v").mean().alias("mean"), pl.col("v").std().alias("std"), pl.len()).sort("k")
+    return {"seconds": time.perf_counter() - began}
 
 
 @task

@@ -25,6 +25,7 @@ import dagster as dg
 
 from nba_platform import definitions
 from nba_platform.core.calendar import week_start
+from nba_platform.core.dagster_private import InstanceRef
 from nba_platform.core.settings import dagster_home, default_warehouse_path
 from nba_platform.definitions import CODE_LOCATION, defs, features_job, points_model_job, predictions_job
 from nba_platform.landing.resource import LandingResource
@@ -36,6 +37,7 @@ log = logging.getLogger(__name__)
 # The instance settings shipped with the project (queue, pools, run monitoring and retries, daemons),
 # which `make dev` and the CLI start from; see the file.
 INSTANCE_SETTINGS = Path(__file__).resolve().parents[1] / "deploy" / "dagster.yaml"
+NO_COMPUTE_LOGS = {"module": "dagster._core.storage.noop_compute_log_manager", "class": "NoOpComputeLogManager"}
 
 
 def dagster_instance() -> dg.DagsterInstance:
@@ -45,7 +47,10 @@ def dagster_instance() -> dg.DagsterInstance:
     config = home / "dagster.yaml"
     if not config.exists():
         config.write_text(INSTANCE_SETTINGS.read_text())
-    return dg.DagsterInstance.from_config(str(home))
+    # The CLI's runs capture no stdout/stderr files: each run would start a log capture (tee processes
+    # and an event) for output nobody reads; the UI still shows the runs, their events and every partition.
+    ref = InstanceRef.from_dir(str(home), overrides={"compute_logs": NO_COMPUTE_LOGS})
+    return dg.DagsterInstance.from_ref(ref)
 
 
 # Every in-process run records the process that executes it, so a later backfill can tell a run whose
@@ -160,6 +165,31 @@ class ChunkReport:
     total: int = 1  # the range's number of chunks
 
 
+@dataclass
+class StepReport:
+    """One run inside a chunk (the upstream run, a week's model, the downstream run): progress within a
+    long chunk."""
+
+    what: str
+    seconds: float
+    chunk: int  # the chunk it belongs to, 1-based
+    total: int  # the range's number of chunks
+
+
+# Every chunk pays two Dagster runs and re-reads the history its dates look back on (up to 400 days),
+# so a week per chunk made a season ~1.9x slower than one run; one run for a season holds every line,
+# feature and prediction row of the range in memory at once. A chunk of at most 9 weeks keeps a season
+# to 3 chunks and its memory to about what a week's chunk needs.
+AUTO_CHUNK_DAYS = 63
+
+
+def auto_chunk_days(start: dt.date, end: dt.date) -> int:
+    """Dates per chunk when none is asked for: the fewest chunks of at most AUTO_CHUNK_DAYS, of even size."""
+    days = (end - start).days + 1
+    chunks = -(-days // AUTO_CHUNK_DAYS)
+    return -(-days // chunks)
+
+
 def chunk_ranges(start: dt.date, end: dt.date, chunk_days: int) -> list[tuple[dt.date, dt.date]]:
     """start..end (inclusive) cut into consecutive ranges of `chunk_days` dates (the last may be shorter)."""
     if end < start:
@@ -250,22 +280,25 @@ def materialize_range(
     end: dt.date,
     landing_dir: str,
     warehouse_path: str | None = None,
-    chunk_days: int = 7,
+    chunk_days: int | None = None,
     instance: dg.DagsterInstance | None = None,
     on_chunk: Callable[[ChunkReport], None] | None = None,
+    on_step: Callable[[StepReport], None] | None = None,
     log_level: str = "WARNING",
     through_features: bool = False,
     resources: dict[str, object] | None = None,
 ) -> list[ChunkReport]:
-    """Run every asset for start..end (inclusive), `chunk_days` dates per chunk.
+    """Run every asset for start..end (inclusive), `chunk_days` dates per chunk (default
+    `auto_chunk_days`).
 
     A chunk is three steps, each a job of `definitions.defs`: `features_job` (the daily graph up to
     the feature store) over the chunk's range, `points_model_job` for each week the chunk touches
     (trained on the features already there), then `predictions_job` (predictions, grading,
     publishing) over the range. `through_features` stops after the first run
     (history that later weeks train on, without predicting it). `resources` replaces the local DuckDB
-    ones (e.g. `resources.prod_resources()`); `landing_dir` still picks the landing zone."""
-    chunks = chunk_ranges(start, end, chunk_days)
+    ones (e.g. `resources.prod_resources()`); `landing_dir` still picks the landing zone. `on_chunk` is
+    called after each chunk, `on_step` after each run inside it."""
+    chunks = chunk_ranges(start, end, chunk_days or auto_chunk_days(start, end))
     warehouse = warehouse_path or default_warehouse_path()
     if resources is None:
         resources = local_resources(landing_dir=landing_dir, warehouse_path=warehouse)
@@ -277,14 +310,24 @@ def materialize_range(
     for index, (chunk_start, chunk_end) in enumerate(chunks, 1):
         began = time.perf_counter()
         dates = (chunk_start, chunk_end)
+
+        def step(what: str, since: float, index: int = index) -> None:
+            if on_step:
+                on_step(StepReport(what, time.perf_counter() - since, index, len(chunks)))
+
         rows = run_job(features_job.name, resources, instance, dates=dates, log_level=log_level)
+        step(f"features {chunk_start}..{chunk_end}", began)
         for day in range(0 if through_features else (chunk_end - chunk_start).days + 1):
             week = week_start(chunk_start + dt.timedelta(days=day))
             if week not in trained_weeks:
+                since = time.perf_counter()
                 run_job(points_model_job.name, resources, instance, partition_key=week.isoformat(), log_level=log_level)
                 trained_weeks.add(week)
+                step(f"points_model {week}", since)
         if not through_features:
+            since = time.perf_counter()
             rows.update(run_job(predictions_job.name, resources, instance, dates=dates, log_level=log_level))
+            step(f"predictions {chunk_start}..{chunk_end}", since)
         report = ChunkReport(chunk_start, chunk_end, time.perf_counter() - began, rows, index, len(chunks))
         reports.append(report)
         if on_chunk:

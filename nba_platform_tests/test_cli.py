@@ -21,7 +21,7 @@ from nba_platform import tables as schemas
 from nba_platform.cli import build_parser, main
 from nba_platform.cli.output import Progress, calibration_lines, clock, evaluation_text, progress_line
 from nba_platform.core.warehouse import bigquery as bq
-from nba_platform.runner import ChunkReport, chunk_ranges
+from nba_platform.runner import AUTO_CHUNK_DAYS, ChunkReport, StepReport, auto_chunk_days, chunk_ranges
 
 from .helpers import ROOT
 
@@ -338,7 +338,8 @@ def test_every_argument_has_help_and_shows_its_default():
 
 def test_help_exits_0(capsys):
     assert main(["backfill", "--help"]) == 0
-    assert "dates per Dagster run, 1 or more (default 7)" in capsys.readouterr().out
+    help_text = " ".join(capsys.readouterr().out.split())  # argparse wraps lines
+    assert f"1 or more (default: the fewest chunks of at most {AUTO_CHUNK_DAYS} dates; a season is 3)" in help_text
 
 
 # --- picks ---------------------------------------------------------------------------------------------
@@ -406,6 +407,22 @@ def test_chunk_ranges_cover_the_range_once():
         chunk_ranges(dt.date(2025, 1, 1), dt.date(2025, 1, 9), 0)
 
 
+def test_default_chunks_are_few_and_even():
+    season = (dt.date(2024, 10, 22), dt.date(2025, 4, 13))  # 174 dates
+    assert auto_chunk_days(*season) == 58 and len(chunk_ranges(*season, auto_chunk_days(*season))) == 3
+    day = dt.date(2025, 1, 1)
+    assert [auto_chunk_days(day, day + dt.timedelta(days=n - 1)) for n in (1, 30, AUTO_CHUNK_DAYS, AUTO_CHUNK_DAYS + 1)] == [
+        1, 30, AUTO_CHUNK_DAYS, (AUTO_CHUNK_DAYS + 2) // 2]
+
+
+def test_a_step_line_inside_a_chunk():
+    out = io.StringIO()
+    ticks = iter([100.0, 162.0])
+    progress = Progress(dt.date(2025, 10, 21), dt.date(2025, 10, 30), out, now=lambda: next(ticks))
+    progress.step(StepReport("points_model 2025-10-27", 2.25, 1, 2))
+    assert out.getvalue() == "  points_model 2025-10-27  2.2s  elapsed 01:02\n"
+
+
 @pytest.mark.integration
 def test_a_short_backfill_prints_a_line_per_chunk(home, capsys):
     from nba_platform.core.warehouse.read import read_table
@@ -425,6 +442,9 @@ def test_a_short_backfill_prints_a_line_per_chunk(home, capsys):
         assert games > 0 and f"rows: games {games}, players {players}, lines " in line
         assert line.split("  ")[-2].startswith("elapsed ") and line.split("  ")[-1].startswith("ETA ")
     assert progress[-1].endswith("ETA 00:00") and out[-1].startswith("done in ")
+    steps = [line.split("  ")[1] for line in out if line.startswith("  ")]
+    assert steps == ["features 2025-10-21..2025-10-21", "points_model 2025-10-20", "predictions 2025-10-21..2025-10-21",
+                     "features 2025-10-22..2025-10-22", "predictions 2025-10-22..2025-10-22"]
 
 
 # --- evaluate's tables -----------------------------------------------------------------------------------

@@ -53,3 +53,11 @@ def test_a_stop_requested_between_runs_starts_none(tiny_defs):
         with pytest.raises(runner.Interrupted, match="before the run"):
             runner.execute_job("tiny_job", {}, instance)
         assert not instance.get_runs() and not FINISHED
+
+
+def test_the_cli_instance_keeps_the_shipped_settings_without_compute_logs(tmp_path, monkeypatch):
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
+    instance = runner.dagster_instance()
+    assert type(instance.compute_log_manager).__name__ == "NoOpComputeLogManager"
+    assert (tmp_path / "dagster_home" / "dagster.yaml").read_text() == runner.INSTANCE_SETTINGS.read_text()
+    assert instance.run_coordinator.__class__.__name__ == "QueuedRunCoordinator"  # the shipped queue is kept

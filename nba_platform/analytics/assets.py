@@ -9,7 +9,7 @@ from nba_platform import quality
 from nba_platform.analytics import summaries as analytics
 from nba_platform.analytics.context import build_upcoming_context
 from nba_platform.analytics.history import HISTORY_DAYS
-from nba_platform.analytics.lines import lines_by_game
+from nba_platform.analytics.lines import LINE_COLUMNS, lines_by_game
 from nba_platform.table_assets import count_check, emit, table_asset_kwargs, window_mapping
 
 
@@ -29,7 +29,12 @@ def team_game_summary(
     )
 
 
+# Only the columns the consensus reads are loaded (the IO managers select `columns`).
+LINES_IN = dg.AssetIn("raw_prop_lines", metadata={"columns": list(LINE_COLUMNS)})
+
+
 @dg.asset(
+    ins={"raw_prop_lines": LINES_IN},
     **table_asset_kwargs(
         "player_game_summary",
         extra_checks=[
@@ -91,7 +96,7 @@ HISTORY_INS = {
 
 # raw_injury_report: a new edition re-requests today's context (policies.FEATURES), and through it the
 # features and predictions, as a new lines snapshot does; the availability columns read it.
-@dg.asset(**table_asset_kwargs("upcoming_player_game_context"), ins=HISTORY_INS)
+@dg.asset(**table_asset_kwargs("upcoming_player_game_context"), ins={**HISTORY_INS, "raw_prop_lines": LINES_IN})
 def upcoming_player_game_context(
     context: dg.AssetExecutionContext,
     raw_schedule: pl.DataFrame,

@@ -97,13 +97,14 @@ def market_availability(raw_lines: pl.DataFrame) -> pl.DataFrame:
             market_as_of_utc=pl.col("_event_latest").first(),
         )
         .with_columns(market_pulled=~pl.col("market_listed"))
+        .collect()
     )
 
 
 def market_events(raw_lines: pl.DataFrame) -> pl.DataFrame:
     """Events with at least one pre-tip line, and their latest pre-tip snapshot."""
     pre = pre_tip_snapshots(raw_lines)
-    return pre.group_by("game_date", "event_id").agg(event_as_of_utc=pl.col("snapshot_utc").max())
+    return pre.group_by("game_date", "event_id").agg(event_as_of_utc=pl.col("snapshot_utc").max()).collect()
 
 
 def rotation_flags(stats: pl.DataFrame, targets: pl.DataFrame) -> pl.DataFrame:

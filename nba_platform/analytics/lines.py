@@ -31,6 +31,19 @@ CONSENSUS_SCHEMA = pl.Schema(
 )
 
 
+# What the consensus and the event mapping read of raw_prop_lines (the analytics assets load only
+# these: source_file, player_name and market_last_update_utc were a third of a season's line bytes).
+LINE_COLUMNS = (
+    "game_date", "snapshot_utc", "event_id", "commence_time_utc", "home_team", "away_team",
+    "bookmaker", "player_lookup", "line", "over_price", "under_price",
+)
+
+
+def _conform_lines(raw_lines: pl.DataFrame) -> pl.DataFrame:
+    """LINE_COLUMNS of the raw rows with their declared types (all of them, or a missing one is an error)."""
+    return schemas.conform(raw_lines, "raw_prop_lines", LINE_COLUMNS)
+
+
 def implied_probability(price: pl.Expr) -> pl.Expr:
     """American odds -> implied probability (with the book's margin)."""
     p = price.cast(pl.Float64)
@@ -44,8 +57,10 @@ def american_from_probability(prob: pl.Expr) -> pl.Expr:
     ).round(0).cast(pl.Int32)
 
 
-def pre_tip_snapshots(raw_lines: pl.DataFrame) -> pl.DataFrame:
-    lines = schemas.conform(raw_lines, "raw_prop_lines")
+def pre_tip_snapshots(raw_lines: pl.DataFrame) -> pl.LazyFrame:
+    # Lazy until the consensus is collected: only the columns it uses are read and the filters run
+    # before any copy (a simulated season holds 446k raw line rows, most of them superseded snapshots).
+    lines = _conform_lines(raw_lines).lazy()
     return lines.filter(pl.col("snapshot_utc") < pl.col("commence_time_utc"))
 
 
@@ -67,8 +82,6 @@ def consensus_lines(raw_lines: pl.DataFrame, snapshot: str = "latest") -> pl.Dat
         # Judged on every pre-tip row of the book, priced or not: a listed player without prices is still listed.
         lines = lines.filter(still_listed())
     lines = lines.filter(pl.col("over_price").is_not_null() & pl.col("under_price").is_not_null())
-    if lines.is_empty():
-        return pl.DataFrame(schema=CONSENSUS_SCHEMA)
     book_key = ["game_date", "event_id", "bookmaker", "player_lookup"]
     main = (
         lines.filter(
@@ -100,14 +113,14 @@ def consensus_lines(raw_lines: pl.DataFrame, snapshot: str = "latest") -> pl.Dat
     books = snapped.group_by(key).agg(pl.len().cast(pl.Int32).alias("_all_books"))
     # line_books counts every book with a main line for the player, not only those at the consensus.
     out = out.join(books, on=key).with_columns(line_books=pl.col("_all_books"))
-    return out.select(CONSENSUS_SCHEMA.names()).cast(dict(CONSENSUS_SCHEMA)).sort(key)
+    return out.select(CONSENSUS_SCHEMA.names()).cast(dict(CONSENSUS_SCHEMA)).sort(key).collect()
 
 
 def event_games(raw_lines: pl.DataFrame, schedule: pl.DataFrame) -> pl.DataFrame:
     """Odds events -> NBA game ids. Books name teams in full ("Los Angeles Clippers") and the
     schedule by nickname ("Clippers"), so an event matches the game of its date whose home and
     away nicknames end its team names."""
-    events = schemas.conform(raw_lines, "raw_prop_lines").select("game_date", "event_id", "home_team", "away_team").unique()
+    events = _conform_lines(raw_lines).select("game_date", "event_id", "home_team", "away_team").unique()
     games = schemas.conform(schedule, "raw_schedule").select(
         "game_date", "game_id", "home_team_name", "away_team_name"
     )

@@ -141,8 +141,9 @@ def cmd_backfill(args: argparse.Namespace) -> int:
         resources, target = prod_resources(landing_dir=landing), f"BigQuery project {settings.prod.project}"
     print(f"backfill {args.start}..{args.end} from {landing} into {target}")
     began = time.perf_counter()
+    progress = Progress(args.start, args.end)
     materialize_range(args.start, args.end, landing, chunk_days=args.chunk_days,
-                      on_chunk=Progress(args.start, args.end), resources=resources)
+                      on_chunk=progress, on_step=progress.step, resources=resources)
     print(f"done in {time.perf_counter() - began:.1f}s")
     return 0
 
@@ -164,7 +165,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if tonight is None:
         raise CommandFailed("the simulated season has no game on or after the demo's last date")
     print(f"materializing every asset for {summary.first_date}..{tonight} into {default_warehouse_path()}")
-    materialize_range(summary.first_date, tonight, str(landing), on_chunk=Progress(summary.first_date, tonight))
+    progress = Progress(summary.first_date, tonight)
+    materialize_range(summary.first_date, tonight, str(landing), on_chunk=progress, on_step=progress.step)
     # The season's later dates are the simulation's future: `make dev` must not request them (nor
     # anything already materialized) when it opens.
     handled = seed_sensors_after(str(landing))
@@ -282,7 +284,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         materialize_range(landed[0], args.start - dt.timedelta(days=1), args.landing, warehouse, chunk_days=400,
                           through_features=True)
     print(f"walk-forward {args.start}..{args.end}", file=out, flush=True)
-    materialize_range(args.start, args.end, args.landing, warehouse, on_chunk=Progress(args.start, args.end, out))
+    progress = Progress(args.start, args.end, out)
+    materialize_range(args.start, args.end, args.landing, warehouse, on_chunk=progress, on_step=progress.step)
     where = f"where game_date between DATE '{args.start}' and DATE '{args.end}'"
     report = evaluate(
         read_table("prediction_results", warehouse, where),
@@ -326,8 +329,9 @@ def build_parser() -> argparse.ArgumentParser:
     date_range_arguments(back, "to materialize")
     back.add_argument("--landing", help="landing folder or gs://bucket/prefix (default $NBA_LANDING_DIR, "
                                         "else $NBA_PLATFORM_HOME/landing)")
-    back.add_argument("--chunk-days", type=_positive_int, default=7,
-                      help="dates per Dagster run, 1 or more (default %(default)s)")
+    back.add_argument("--chunk-days", type=_positive_int,
+                      help="dates per chunk (an upstream and a downstream Dagster run), 1 or more (default: "
+                           "the fewest chunks of at most 63 dates; a season is 3)")
 
     ev = command("evaluate", "walk-forward evaluation of every system against baselines and the line",
                  cmd_evaluate, _check_range)

@@ -70,6 +70,11 @@ class Progress:
         line = progress_line(report, self.now() - self.began, self.dates_done, self.dates_total)
         print(line, file=self.out or sys.stdout, flush=True)
 
+    def step(self, report: Any) -> None:
+        """The `on_step` callback: one indented line per run inside a chunk (`report` is a runner.StepReport)."""
+        line = f"  {report.what}  {report.seconds:.1f}s  elapsed {clock(self.now() - self.began)}"
+        print(line, file=self.out or sys.stdout, flush=True)
+
 
 # --- a day's picks -------------------------------------------------------------------------------------
 

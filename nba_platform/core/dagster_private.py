@@ -20,6 +20,8 @@ Why each one (checked against dagster 1.13 / dagster-duckdb 0.29; `TimeWindow` i
   no state yet as STOPPED, and takes the cursor as one argument: ours is too long for that) and the
   webserver's GraphQL (not running after the demo); `set_sensor_cursor` does what the CLI does, but
   keeps the status declared in code, as the daemon itself stores it.
+* `InstanceRef`: its `from_dir(..., overrides=)` loads $DAGSTER_HOME's dagster.yaml with one setting
+  replaced (the CLI's runs keep no compute logs); `DagsterInstance.from_config` takes no overrides.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import sys
 
 import dagster as dg
 from dagster._core.definitions.selector import InstigatorSelector
+from dagster._core.instance.ref import InstanceRef
 from dagster._core.remote_origin import (
     ManagedGrpcPythonEnvCodeLocationOrigin,
     RemoteInstigatorOrigin,
@@ -53,6 +56,7 @@ __all__ = [
     "DuckDbClient",
     "InstigatorSelector",
     "InstigatorStatus",
+    "InstanceRef",
     "TableSlice",
     "backoff",
     "get_cleanup_statement",

@@ -7,6 +7,8 @@ checks and metadata.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import polars as pl
 
 from nba_platform.tables.analytics import PLAYER_GAME_SUMMARY, TEAM_GAME_SUMMARY, UPCOMING_PLAYER_GAME_CONTEXT
@@ -71,15 +73,17 @@ def empty(table: str) -> pl.DataFrame:
     return pl.DataFrame(schema=schema(table))
 
 
-def conform(df: pl.DataFrame, table: str) -> pl.DataFrame:
-    """Select the table's columns in order with their declared dtypes.
+def conform(df: pl.DataFrame, table: str, columns: Sequence[str] | None = None) -> pl.DataFrame:
+    """Select the table's columns (or only `columns` of them) in order with their declared dtypes.
 
     A frame with no columns at all (what the IO manager returns for an empty window) becomes the
     typed empty table; a frame missing some columns is an error, never a silent null fill.
     """
     declared = schema(table)
+    if columns is not None:
+        declared = pl.Schema({name: declared[name] for name in columns})
     if df.width == 0:
-        return empty(table)
+        return pl.DataFrame(schema=declared)
     missing = [c for c in declared.names() if c not in df.columns]
     if missing:
         raise SchemaMismatchError(f"{table}: missing columns {missing}")

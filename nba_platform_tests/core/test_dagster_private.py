@@ -42,6 +42,14 @@ def test_the_delete_of_a_partition_range():
     assert "game_date >= '2025-10-21 00:00:00'" in sql and "game_date < '2025-10-28 00:00:00'" in sql
 
 
+def test_an_instance_ref_with_one_setting_replaced(tmp_path):
+    (tmp_path / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    noop = {"module": "dagster._core.storage.noop_compute_log_manager", "class": "NoOpComputeLogManager"}
+    instance = dg.DagsterInstance.from_ref(private.InstanceRef.from_dir(str(tmp_path), overrides={"compute_logs": noop}))
+    assert type(instance.compute_log_manager).__name__ == "NoOpComputeLogManager"
+    assert dg.DagsterInstance.from_config(str(tmp_path)).compute_log_manager.__class__.__name__ == "LocalComputeLogManager"
+
+
 def test_backoff_retries_the_named_errors_only():
     calls = []
 
