@@ -39,23 +39,8 @@ MARKET_NO_LINE_ABSENCE = 0.54
 STAR_POINTS = 20.0
 ROTATION_MINUTES, ROTATION_GAMES, ROTATION_WINDOW = 15.0, 3, 5
 
-# The agreed columns of `raw_injury_report` (one row per player and edition, every edition kept).
-INJURY_REPORT_SCHEMA = pl.Schema(
-    {
-        "game_date": pl.Date,
-        "source": pl.String,
-        "edition": pl.String,
-        "published_utc": schemas.UTC_TS,
-        "game_id": pl.String,
-        "matchup": pl.String,
-        "team_abbr": pl.String,
-        "player_name": pl.String,
-        "player_lookup": pl.String,
-        "status": pl.String,
-        "reason": pl.String,
-        "source_file": pl.String,
-    }
-)
+# The columns of `raw_injury_report` (one row per player and edition, every edition kept): the registry's.
+INJURY_REPORT_SCHEMA = schemas.schema("raw_injury_report")
 
 AVAILABILITY_SCHEMA = pl.Schema(
     {

@@ -182,9 +182,17 @@ def _with_availability(
                 for c in ABSENCE_FEATURES
             ]
         )
+        # Sums over a team's players run in whatever order its rows arrive (one run for a range or one per
+        # day): rounding keeps re-runs identical to the bit without changing any decision.
+        .with_columns(pl.col(SUMMED_FEATURES).round(9))
     )
 
 
+SUMMED_FEATURES = (
+    "team_out_minutes_share", "team_out_fga_share", "team_out_points_share", "opp_out_minutes_share",
+    "opp_out_fga_share", "opp_out_points_share", "implied_team_total", "implied_team_total_vs_avg",
+    "line_share_of_team_total",
+)
 ABSENCE_FEATURES = (
     "team_out_minutes_share", "team_out_fga_share", "team_out_points_share", "team_rotation_out", "team_star_out",
     "opp_out_minutes_share", "opp_out_fga_share", "opp_out_points_share", "opp_rotation_out", "opp_star_out",

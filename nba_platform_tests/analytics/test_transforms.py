@@ -121,7 +121,7 @@ def test_grading_outcomes_and_profit():
                 "line_snapshot_utc": [None] * n, "p_over": [0.6] * n, "edge": [1.5] * n,
                 "recommendation": ["OVER", "UNDER", "OVER", "OVER", "OVER", "OUT"],
                 "confidence": [0.2] * n, "model_version": ["m"] * n, "feature_version": ["v"] * n,
-                "availability_status": ["AVAILABLE"] * 5 + ["OUT"], "availability_source": ["market"] * n,
+                "projected_minutes": [30.0] * n, "availability_status": ["AVAILABLE"] * 5 + ["OUT"], "availability_source": ["market"] * n,
                 "availability_reason": [None] * 5 + ["Injury/Illness Left Ankle; Sprain"],
             }
         ),
@@ -151,7 +151,7 @@ def test_a_listed_player_who_did_not_play_is_void_not_a_zero_point_miss():
                 "predicted_std": [5.0] * 2, "line": [18.5, 12.5], "over_price": [-110] * 2, "under_price": [-110] * 2,
                 "line_books": [3] * 2, "line_snapshot_utc": [None] * 2, "p_over": [0.4] * 2, "edge": [1.5] * 2,
                 "recommendation": ["UNDER", "UNDER"], "confidence": [0.2] * 2, "model_version": ["m"] * 2,
-                "feature_version": ["v"] * 2, "availability_status": ["UNKNOWN"] * 2,
+                "feature_version": ["v"] * 2, "projected_minutes": [30.0] * 2, "availability_status": ["UNKNOWN"] * 2,
                 "availability_source": ["none"] * 2, "availability_reason": [None] * 2,
             }
         ),

@@ -8,6 +8,7 @@ import duckdb
 import polars as pl
 import pytest
 
+from nba_platform import tables as schemas
 from nba_platform.core.warehouse.duckdb import WarehouseIOManager
 
 PARTITIONS = dg.StaticPartitionsDefinition(["a", "b"])
@@ -59,3 +60,26 @@ def test_a_column_whose_type_changed_is_refused_by_name(tmp_path):
     with pytest.raises(RuntimeError, match=r"analytics.t.x is BIGINT in the warehouse but VARCHAR in the new rows"):
         _write(db, pl.DataFrame({"part": ["b"], "x": ["two"]}), "b")
     assert _read(db).to_dicts() == [{"part": "a", "x": 1}]
+
+
+def test_a_registry_table_never_written_reads_as_empty_with_its_schema(tmp_path):
+    db = str(tmp_path / "w.duckdb")
+    seen = {}
+
+    @dg.asset(ins={"raw_injury_report": dg.AssetIn("raw_injury_report")})
+    def reader(raw_injury_report: pl.DataFrame) -> None:
+        seen["frame"] = raw_injury_report
+
+    result = dg.materialize(
+        [dg.SourceAsset("raw_injury_report"), reader], resources={"io_manager": WarehouseIOManager(database=db)}
+    )
+    assert result.success
+    assert seen["frame"].is_empty() and seen["frame"].schema == schemas.schema("raw_injury_report")
+
+    @dg.asset(ins={"not_a_table": dg.AssetIn("not_a_table")})
+    def unknown(not_a_table: pl.DataFrame) -> None:
+        pass
+
+    failed = dg.materialize([dg.SourceAsset("not_a_table"), unknown], resources={"io_manager": WarehouseIOManager(database=db)},
+                            raise_on_error=False)
+    assert not failed.success

@@ -55,7 +55,7 @@ def test_the_ui_opens_calm_after_the_demo(demo_home):
     assert "recorded as handled" in (demo_home / "demo.log").read_text()
     with dg.DagsterInstance.from_config(str(demo_home / "dagster_home")) as instance:
         demo_runs = instance.get_runs_count()
-    assert demo_runs > 10  # the demo's own runs are in the instance the UI opens on
+    assert demo_runs >= 3  # the demo's own runs (features, the weekly models, predictions) are in the instance the UI opens on
 
     started = dt.datetime.now(dt.UTC)
     env = {"NBA_ALERT_SLACK_WEBHOOK_URL": "", "NBA_ALERT_WEBHOOK_URL": ""}  # nothing leaves the machine

@@ -16,6 +16,7 @@ from dagster._core.definitions.freshness import FreshnessState, FreshnessStateCh
 from nba_platform import tables as schemas
 from nba_platform.definitions import ALL_ASSETS
 from nba_platform.landing import zone as lz
+from nba_platform.publishing import SCHEMA_VERSION
 from nba_platform.publishing import assets as publishing_assets
 from nba_platform.publishing import best_bets as bets
 from nba_platform.publishing import documents as docs
@@ -131,7 +132,7 @@ def test_exports_exist_for_every_date_match_their_schemas_and_the_tables(sim_run
     documents = {p.relative_to(pub).as_posix(): _read(p) for p in pub.rglob("*.json")}
     for rel, doc in documents.items():
         validate_document(doc["document"], doc, where=rel)  # the real exports against their schemas
-        assert doc["schema_version"] == "1.0" and doc["status"]["state"] in ("ok", "pending", "warn", "stale", "failing")
+        assert doc["schema_version"] == SCHEMA_VERSION and doc["status"]["state"] in ("ok", "pending", "warn", "stale", "failing")
     index = documents[docs.PLAYERS_INDEX_PATH]
     players = {rel for rel in documents if rel.startswith("players/") and rel != docs.PLAYERS_INDEX_PATH}
     assert {e["path"] for e in index["players"]} == players

@@ -313,7 +313,7 @@ def graph_runs(emulators, tmp_path_factory):
     assert summary.first_date == start and end in summary.game_dates
     settings = _settings("")
     zone = lz.open_landing(settings.landing_url)
-    for path in sorted((root / "landing").rglob("*.json")):
+    for path in sorted(p for p in (root / "landing").rglob("*") if p.is_file()):  # JSON and the report PDFs
         rel = path.relative_to(root / "landing").as_posix()
         landed = lz.classify(rel)
         if landed is not None and (landed.kind == "schedule" or dt.date.fromisoformat(landed.key) <= end):
@@ -422,7 +422,7 @@ def test_cli_bq_init_creates_the_warehouse_from_the_environment(emulators, bq, m
     assert main(["bq-init"]) == 0
     out = capsys.readouterr().out
     assert "datasets in nba-test (US): cli_raw, cli_analytics, cli_precompute, cli_predictions, cli_monitoring" in out
-    assert "tables (12):" in out and "columns added: none" in out
+    assert "tables (13):" in out and "columns added: none" in out
     assert bq.get_table(f"{PROJECT}.cli_predictions.player_prop_predictions").time_partitioning.field == "game_date"
 
 

@@ -13,6 +13,7 @@ import polars as pl
 from dagster_duckdb import DuckDBIOManager
 from dagster_duckdb_polars import DuckDBPolarsTypeHandler
 
+from nba_platform import tables as schemas
 from nba_platform.core.dagster_private import (
     DbIOManager,
     DbTypeHandler,
@@ -31,8 +32,17 @@ class PolarsTableHandler(DuckDBPolarsTypeHandler):
     2. Rows are inserted BY NAME, so a column order change can never shift values between columns.
     3. A column the table lacks (a warehouse built by an older release) is added, null in the rows
        already there, so an upgrade does not need a rebuild; a column whose type changed is an error.
+    4. A registry table never written yet reads as empty with its registry schema, as on BigQuery (where
+       `bq-init` creates every table): an optional input such as `raw_injury_report` on a night no
+       report landed. A table the registry does not know still fails.
     The IO manager has already deleted the partition's rows, so a re-run replaces them.
     """
+
+    def load_input(self, context: dg.InputContext, table_slice: TableSlice, connection) -> pl.DataFrame:
+        if table_slice.table in schemas.TABLES and not _exists(connection, table_slice):
+            context.log.warning(f"{table_slice.schema}.{table_slice.table} has not been written yet: read as empty")
+            return schemas.empty(table_slice.table)
+        return super().load_input(context, table_slice, connection)
 
     def handle_output(self, context: dg.OutputContext, table_slice: TableSlice, obj: pl.DataFrame, connection):
         obj_arrow = obj.to_arrow()  # noqa: F841  # referenced by name in the SQL below
@@ -58,6 +68,15 @@ def _add_new_columns(connection, target: str, obj_arrow) -> None:
             )
 
 
+def _exists(connection, table_slice: TableSlice) -> bool:
+    return bool(
+        connection.execute(
+            "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+            [table_slice.schema, table_slice.table],
+        ).fetchone()[0]
+    )
+
+
 class TransactionalDuckDbClient(DuckDbClient):
     """Dagster's DuckDB client with each load or store in one transaction.
 
@@ -72,11 +91,7 @@ class TransactionalDuckDbClient(DuckDbClient):
     def delete_table_slice(context, table_slice: TableSlice, connection) -> None:
         # Upstream tries the DELETE and ignores a missing table; inside a transaction that failed
         # statement would abort the transaction, so look the table up first.
-        exists = connection.execute(
-            "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-            [table_slice.schema, table_slice.table],
-        ).fetchone()[0]
-        if exists:
+        if _exists(connection, table_slice):
             connection.execute(get_cleanup_statement(table_slice))
 
     @staticmethod
