@@ -71,9 +71,11 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": exe, "args": CHROMIUM_ARGS, "headless": True}
 
 
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args):
-    return {**browser_context_args, "viewport": {"width": 1280, "height": 900}}
+@pytest.fixture(scope="module")
+def browser_context_args():
+    """The page's viewport (module scope, as `playwright` below: pytest-playwright's own reads the session's
+    Playwright for --device, which these tests do not use)."""
+    return {"viewport": {"width": 1280, "height": 900}}
 
 
 # pytest-playwright starts Playwright once per session, and its sync API keeps an asyncio loop running in
