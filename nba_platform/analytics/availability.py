@@ -26,7 +26,7 @@ import datetime as dt
 import polars as pl
 
 from nba_platform import tables as schemas
-from nba_platform.analytics.lines import BOOK_EVENT, pre_tip_snapshots
+from nba_platform.analytics.lines import pre_tip_snapshots, still_listed
 
 OFFICIAL, BALLDONTLIE, MARKET, NONE = "nba_injury_report", "balldontlie", "market", "none"
 STATUSES = ("OUT", "DOUBTFUL", "QUESTIONABLE", "PROBABLE", "AVAILABLE", "UNKNOWN")
@@ -73,12 +73,12 @@ def market_availability(raw_lines: pl.DataFrame) -> pl.DataFrame:
     return (
         pre_tip_snapshots(raw_lines)
         .with_columns(
-            _book_latest=pl.col("snapshot_utc").max().over(BOOK_EVENT),
+            _listed=still_listed(),
             _event_latest=pl.col("snapshot_utc").max().over("game_date", "event_id"),
         )
         .group_by("game_date", "event_id", "player_lookup")
         .agg(
-            market_listed=(pl.col("snapshot_utc") == pl.col("_book_latest")).any(),
+            market_listed=pl.col("_listed").any(),
             market_as_of_utc=pl.col("_event_latest").first(),
         )
         .with_columns(market_pulled=~pl.col("market_listed"))

@@ -150,21 +150,33 @@ def raw_team_boxscores(context: dg.AssetExecutionContext, landing: LandingResour
     )
 
 
+def _landed_schedules(
+    context: dg.AssetExecutionContext, zone: lz.LandingZone, seasons: Iterable[str], without: str
+) -> dict[str, pl.DataFrame]:
+    """The landed schedule of each season that has a readable one; the others are logged with `without`
+    (what their rows lose)."""
+    found = {}
+    for season in sorted(set(seasons)):
+        try:
+            schedule = landed_schedule(zone, season)
+        except SourceParseError as exc:
+            context.log.warning(f"{exc}: {without.format(season=season)}")
+            continue
+        if schedule is None:
+            context.log.warning(f"no schedule landed for {season}: {without.format(season=season)}")
+            continue
+        found[season] = schedule
+    return found
+
+
 def _scheduled_games(context: dg.AssetExecutionContext, zone: lz.LandingZone, dates: list[dt.date]) -> pl.DataFrame | None:
     """The games of the dates from the landed season schedules (postponed ones left out); None when no
     season of the dates has one. A season without one is logged: its box scores are neither placed
     (balldontlie) nor checked."""
-    frames = []
-    for season in sorted({season_of(d) for d in dates}):
-        try:
-            schedule = landed_schedule(zone, season)
-        except SourceParseError as exc:
-            context.log.warning(f"{exc}: the box scores of {season} cannot be placed or checked")
-            continue
-        if schedule is None:
-            context.log.warning(f"no schedule landed for {season}: its box scores cannot be placed or checked")
-            continue
-        frames.extend(games_on(schedule, d) for d in dates if season_of(d) == season)
+    schedules = _landed_schedules(
+        context, zone, (season_of(d) for d in dates), "the box scores of {season} cannot be placed or checked"
+    )
+    frames = [games_on(schedules[season_of(d)], d) for d in dates if season_of(d) in schedules]
     return pl.concat(frames) if frames else None
 
 
@@ -359,16 +371,9 @@ def _schedules(
     context: dg.AssetExecutionContext, zone: lz.LandingZone, dates: list[dt.date], days_before: int
 ) -> pl.DataFrame:
     """The landed schedule's games around the partition (game ids, next games); empty when none landed."""
-    seasons = sorted({season_of(min(dates) - dt.timedelta(days=days_before)), *(season_of(d) for d in dates)})
-    frames = []
-    for season in seasons:
-        try:
-            schedule = landed_schedule(zone, season)
-        except SourceParseError as exc:
-            context.log.warning(f"{exc}: injury rows of {season} get no game")
-            continue
-        if schedule is None:
-            context.log.warning(f"no schedule landed for {season}: injury rows get no game id, balldontlie rows no game")
-            continue
-        frames.append(schedule.filter(~postponed()))
+    seasons = [season_of(min(dates) - dt.timedelta(days=days_before)), *(season_of(d) for d in dates)]
+    schedules = _landed_schedules(
+        context, zone, seasons, "injury rows of {season} get no game id, balldontlie rows no game"
+    )
+    frames = [schedule.filter(~postponed()) for schedule in schedules.values()]
     return pl.concat(frames) if frames else schemas.empty("raw_schedule")
