@@ -194,7 +194,8 @@ def _scheduled_games(context: dg.AssetExecutionContext, zone: lz.LandingZone, da
             ),
             dg.AssetCheckSpec(
                 "every_final_game_has_box_scores", asset="raw_player_boxscores", blocking=True,
-                description="every final game of the landed schedule has box scores from some source",
+                description="every final game of the landed schedule has box scores from some source (the NBA Cup final, "
+                "which counts toward no statistics, is reported apart)",
             ),
         ],
     )
@@ -235,6 +236,7 @@ def raw_player_boxscores(context: dg.AssetExecutionContext, landing: LandingReso
         )
     covered = set(frame["game_id"].unique().to_list())
     team_paths = [lz.team_boxscores_path(d) for d in days if zone.exists(lz.team_boxscores_path(d))]
+    missing_uncounted = []
     if scheduled is None:
         missing = None
     else:
@@ -244,6 +246,13 @@ def raw_player_boxscores(context: dg.AssetExecutionContext, landing: LandingReso
             # A game stats.nba.com's team log has is box-scored (the replay's player logs skip playoffs).
             team_games = _team_log_games(zone, team_paths)
             missing = missing.filter(~pl.col("game_id").is_in(sorted(team_games)))
+        # The NBA Cup final counts toward no season's statistics, so stats.nba.com's logs leave it out:
+        # without a cdn or balldontlie box score it is reported, not a reason to stop the dates.
+        uncounted = missing.filter(pl.col("game_id").is_in(finals.filter(pl.col("season_type") == "NBA Cup")["game_id"].implode()))
+        if uncounted.height:
+            missing_uncounted = [f"{d} {g} {m}" for d, g, m in uncounted.iter_rows()]
+            context.log.warning(f"{table}: no box scores for the NBA Cup final {', '.join(missing_uncounted)} (not in the stats logs)")
+            missing = missing.join(uncounted, on="game_id", how="anti")
     by_source = dict(frame.group_by("source").agg(pl.col("game_id").n_unique()).sort("source").iter_rows())
     yield from emit(
         context, table, frame,
@@ -267,6 +276,7 @@ def raw_player_boxscores(context: dg.AssetExecutionContext, landing: LandingReso
                     [] if missing is None else [f"{d} {g} {m}" for d, g, m in missing.iter_rows()]
                 ),
                 schedule_landed=missing is not None,
+                missing_uncounted_games=dg.MetadataValue.json(missing_uncounted),
             ),
         ],
     )

@@ -16,7 +16,7 @@ from nba_platform.raw.nba_cdn import parse_schedule
 from nba_platform.resources import local_resources
 from nba_platform.scrape.http import RetryPolicy
 
-from ..helpers import table
+from ..helpers import link_real_landing, table
 from ..scrape_support import (
     BDL_BOX_SCORES_2024_01_15,
     P_LOG,
@@ -146,3 +146,16 @@ def test_a_final_game_no_source_has_fails_the_blocking_check_by_name(tmp_path):
     assert not check.passed and check.severity == dg.AssetCheckSeverity.ERROR
     assert check.metadata["missing_games"].value == [
         f"2025-03-15 {first['game_id']} {first['away_team_abbr']}@{first['home_team_abbr']}"]
+
+
+def test_the_nba_cup_final_without_box_scores_is_reported_not_blocking(tmp_path):
+    """The real 2024-25 landing: stats.nba.com's logs leave out the NBA Cup final (2024-12-17, MIL at OKC),
+    which counts toward no statistics. The date's other games land and the check names the final apart."""
+    day = dt.date(2024, 12, 17)
+    link_real_landing(tmp_path / "landing", [day], ["2024-25"])
+    rows, checks = _raw_boxscores(tmp_path, day)
+    check = checks["every_final_game_has_box_scores"]
+    assert check.passed
+    assert check.metadata["missing_games"].value == []
+    assert check.metadata["missing_uncounted_games"].value == ["2024-12-17 0062400001 MIL@OKC"]
+    assert rows.filter(pl.col("game_id") == "0062400001").is_empty()
