@@ -12,9 +12,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import dagster as dg
-
 from nba_platform.alerts.notifier import AlertNotifier
+from nba_platform.core.model_store import ModelIOManager
 from nba_platform.core.settings import ProdSettings, Settings, split_gs_url
 from nba_platform.core.warehouse.duckdb import WarehouseIOManager
 from nba_platform.landing.resource import LandingResource
@@ -28,7 +27,7 @@ def local_resources(landing_dir: str | None = None, warehouse_path: str | None =
     return {
         "io_manager": WarehouseIOManager(database=warehouse, schema="nba"),
         # Weekly model bundles are Python objects, not tables: pickled files beside the warehouse.
-        "model_io_manager": dg.FilesystemIOManager(base_dir=str(Path(warehouse).parent / "models")),
+        "model_io_manager": ModelIOManager(location=str(Path(warehouse).parent / "models")),
         "landing": LandingResource(root=landing_dir or settings.landing_dir),
         # Channels come from NBA_ALERT_SLACK_WEBHOOK_URL / NBA_ALERT_WEBHOOK_URL at send time.
         "alerts": AlertNotifier(),
@@ -40,8 +39,6 @@ def local_resources(landing_dir: str | None = None, warehouse_path: str | None =
 def prod_resources(settings: ProdSettings | None = None, landing_dir: str | None = None) -> dict[str, object]:
     """BigQuery tables, the GCS landing zone, model bundles pickled on GCS and exports in a GCS bucket
     (the same resource keys as local)."""
-    from dagster_gcp import GCSPickleIOManager, GCSResource
-
     from nba_platform.core.warehouse.bigquery import BigQueryWarehouseIOManager
 
     settings = settings or ProdSettings.from_env()
@@ -54,9 +51,7 @@ def prod_resources(settings: ProdSettings | None = None, landing_dir: str | None
             maximum_bytes_billed=settings.maximum_bytes_billed,
             timeout=settings.job_timeout_s,
         ),
-        "model_io_manager": GCSPickleIOManager(
-            gcs=GCSResource(project=settings.project), gcs_bucket=models_bucket, gcs_prefix=models_prefix or "models"
-        ),
+        "model_io_manager": ModelIOManager(location=f"gs://{models_bucket}/{models_prefix or 'models'}"),
         "landing": LandingResource(root=landing_dir or settings.landing_url),
         "publisher": PublisherResource(location=settings.publish_url),
         "alerts": AlertNotifier(),

@@ -22,10 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
+import yaml
 
 from nba_platform import definitions
 from nba_platform.core.calendar import week_start
-from nba_platform.core.dagster_private import InstanceRef
+from nba_platform.core.dagster_private import EngineReusingSqliteEventLogStorage, InstanceRef
 from nba_platform.core.settings import dagster_home, default_warehouse_path
 from nba_platform.definitions import CODE_LOCATION, defs, features_job, points_model_job, predictions_job
 from nba_platform.landing.resource import LandingResource
@@ -49,7 +50,17 @@ def dagster_instance() -> dg.DagsterInstance:
         config.write_text(INSTANCE_SETTINGS.read_text())
     # The CLI's runs capture no stdout/stderr files: each run would start a log capture (tee processes
     # and an event) for output nobody reads; the UI still shows the runs, their events and every partition.
-    ref = InstanceRef.from_dir(str(home), overrides={"compute_logs": NO_COMPUTE_LOGS})
+    overrides: dict[str, object] = {"compute_logs": NO_COMPUTE_LOGS}
+    settings = yaml.safe_load(config.read_text()) or {}
+    if not {"storage", "run_storage", "event_log_storage", "schedule_storage"} & set(settings):
+        # The default SQLite storage (the same files `make dev` reads), storing events without a new
+        # SQLAlchemy engine per event (core/dagster_private.py says why).
+        overrides["event_log_storage"] = {
+            "module": "nba_platform.core.dagster_private",
+            "class": EngineReusingSqliteEventLogStorage.__name__,
+            "config": {"base_dir": str(home / "history" / "runs")},
+        }
+    ref = InstanceRef.from_dir(str(home), overrides=overrides)
     return dg.DagsterInstance.from_ref(ref)
 
 
@@ -207,6 +218,26 @@ def _scope(partition_key: str | None, dates: tuple[dt.date, dt.date] | None) -> 
     return partition_key or (f"{dates[0]}..{dates[1]}" if dates else "all partitions")
 
 
+# Dagster's switch (read when a run is created) for one "materialization planned" event per asset and
+# range run instead of one per partition: a features run over 58 dates stored ~640 planned events
+# before its first step, a third of its time. The cost: when such a run fails, the UI shows its
+# partitions as missing rather than failed; the CLI names the failed run and steps itself (RunFailed).
+PLANNED_SUBSET_ENV = "DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS"
+
+
+@contextmanager
+def _one_planned_event_per_range() -> Iterator[None]:
+    previous = os.environ.get(PLANNED_SUBSET_ENV)
+    os.environ[PLANNED_SUBSET_ENV] = "true"
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(PLANNED_SUBSET_ENV, None)
+        else:
+            os.environ[PLANNED_SUBSET_ENV] = previous
+
+
 def execute_job(
     job_name: str,
     resources: dict[str, object],
@@ -232,7 +263,7 @@ def execute_job(
     if _STOP_REQUESTED.is_set():
         raise Interrupted(f"interrupted before the run for {scope}: nothing after the last finished run was started")
     job = defs.resolve_job_def(job_name)
-    with _stop_after_this_run(), ThreadPoolExecutor(1, thread_name_prefix=job_name) as worker:
+    with _stop_after_this_run(), _one_planned_event_per_range(), ThreadPoolExecutor(1, thread_name_prefix=job_name) as worker:
         result = worker.submit(
             job.execute_in_process,
             resources=resources,
@@ -291,10 +322,10 @@ def materialize_range(
     """Run every asset for start..end (inclusive), `chunk_days` dates per chunk (default
     `auto_chunk_days`).
 
-    A chunk is three steps, each a job of `definitions.defs`: `features_job` (the daily graph up to
-    the feature store) over the chunk's range, `points_model_job` for each week the chunk touches
-    (trained on the features already there), then `predictions_job` (predictions, grading,
-    publishing) over the range. `through_features` stops after the first run
+    A chunk is three runs, each of a job of `definitions.defs`: `features_job` (the daily graph up to
+    the feature store) over the chunk's range, `points_model_job` over the weeks the chunk touches
+    that are not trained yet (trained on the features already there), then `predictions_job`
+    (predictions, grading, publishing) over the range. `through_features` stops after the first run
     (history that later weeks train on, without predicting it). `resources` replaces the local DuckDB
     ones (e.g. `resources.prod_resources()`); `landing_dir` still picks the landing zone. `on_chunk` is
     called after each chunk, `on_step` after each run inside it."""
@@ -317,13 +348,15 @@ def materialize_range(
 
         rows = run_job(features_job.name, resources, instance, dates=dates, log_level=log_level)
         step(f"features {chunk_start}..{chunk_end}", began)
-        for day in range(0 if through_features else (chunk_end - chunk_start).days + 1):
-            week = week_start(chunk_start + dt.timedelta(days=day))
-            if week not in trained_weeks:
-                since = time.perf_counter()
-                run_job(points_model_job.name, resources, instance, partition_key=week.isoformat(), log_level=log_level)
-                trained_weeks.add(week)
-                step(f"points_model {week}", since)
+        # The chunk's weeks not trained yet (contiguous: chunks run in date order) in one range run.
+        weeks = [] if through_features else sorted(
+            {week_start(chunk_start + dt.timedelta(days=d)) for d in range((chunk_end - chunk_start).days + 1)} - trained_weeks
+        )
+        if weeks:
+            since = time.perf_counter()
+            run_job(points_model_job.name, resources, instance, dates=(weeks[0], weeks[-1]), log_level=log_level)
+            trained_weeks.update(weeks)
+            step(f"points_model {weeks[0]}" + (f"..{weeks[-1]} ({len(weeks)} weeks)" if len(weeks) > 1 else ""), since)
         if not through_features:
             since = time.perf_counter()
             rows.update(run_job(predictions_job.name, resources, instance, dates=dates, log_level=log_level))

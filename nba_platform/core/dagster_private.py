@@ -20,13 +20,19 @@ Why each one (checked against dagster 1.13 / dagster-duckdb 0.29; `TimeWindow` i
   no state yet as STOPPED, and takes the cursor as one argument: ours is too long for that) and the
   webserver's GraphQL (not running after the demo); `set_sensor_cursor` does what the CLI does, but
   keeps the status declared in code, as the daemon itself stores it.
-* `InstanceRef`: its `from_dir(..., overrides=)` loads $DAGSTER_HOME's dagster.yaml with one setting
-  replaced (the CLI's runs keep no compute logs); `DagsterInstance.from_config` takes no overrides.
+* `InstanceRef`: its `from_dir(..., overrides=)` loads $DAGSTER_HOME's dagster.yaml with settings
+  replaced (the CLI's runs keep no compute logs, and store events as below); `DagsterInstance.from_config`
+  takes no overrides.
+* `SqliteEventLogStorage`, its `_connect`, and `create_engine`/`SQLITE_BUSY_TIMEOUT_SECONDS`: see
+  `EngineReusingSqliteEventLogStorage`.
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import dagster as dg
 from dagster._core.definitions.selector import InstigatorSelector
@@ -43,17 +49,23 @@ from dagster._core.scheduler.instigation import (
     SensorInstigatorData,
 )
 from dagster._core.storage.db_io_manager import DbClient, DbIOManager, DbTypeHandler, TableSlice
+from dagster._core.storage.event_log import SqliteEventLogStorage
+from dagster._core.storage.sql import create_engine
+from dagster._core.storage.sqlite import SQLITE_BUSY_TIMEOUT_SECONDS
 from dagster._core.types.loadable_target_origin import LoadableTargetOrigin
+from dagster._serdes import ConfigurableClassData
 from dagster._time import get_current_datetime
 from dagster._utils.backoff import backoff
 from dagster_duckdb.io_manager import DuckDbClient
 from dagster_duckdb.io_manager import _get_cleanup_statement as get_cleanup_statement
+from sqlalchemy.pool import NullPool
 
 __all__ = [
     "DbClient",
     "DbIOManager",
     "DbTypeHandler",
     "DuckDbClient",
+    "EngineReusingSqliteEventLogStorage",
     "InstigatorSelector",
     "InstigatorStatus",
     "InstanceRef",
@@ -117,3 +129,46 @@ def set_sensor_cursor(
             )
         )
     )
+
+
+class EngineReusingSqliteEventLogStorage(SqliteEventLogStorage):
+    """Dagster's SQLite event log, the same files and tables, creating one SQLAlchemy engine per shard
+    instead of one per event.
+
+    The stock storage builds and disposes of an engine for every event it stores (twice for an asset
+    event: the run's shard, then the index shard), and each new engine starts with an empty compiled-
+    statement cache. A range run stores one materialization per asset and date (~3,000 a season), and
+    those engines and compilations were about a third of a season backfill's time. Connections stay
+    unpooled (NullPool: one per event, closed after it), so other processes (the webserver, the daemon)
+    see the same database as before. The CLI's instance uses it (runner.dagster_instance)."""
+
+    def __init__(self, base_dir: str, inst_data: ConfigurableClassData | None = None):
+        self._engines: dict[str, Any] = {}  # before the parent's init, which already connects
+        super().__init__(base_dir, inst_data=inst_data)
+
+    @classmethod
+    def from_config_value(cls, inst_data: ConfigurableClassData | None, config_value: Any) -> EngineReusingSqliteEventLogStorage:
+        return cls(inst_data=inst_data, **config_value)
+
+    @contextmanager
+    def _connect(self, shard: str) -> Iterator[Any]:
+        with self._db_lock:
+            engine = self._engines.get(shard)
+            if engine is None:
+                engine = create_engine(
+                    self.conn_string_for_shard(shard),
+                    poolclass=NullPool,
+                    connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS},
+                )
+                if shard not in self._initialized_dbs:
+                    self._initdb(engine)
+                    self._initialized_dbs.add(shard)
+                self._engines[shard] = engine
+            with engine.connect() as conn, conn.begin():
+                yield conn
+
+    def dispose(self) -> None:
+        for engine in self._engines.values():
+            engine.dispose()
+        self._engines.clear()
+        super().dispose()

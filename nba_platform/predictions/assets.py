@@ -10,14 +10,14 @@ from nba_platform.analytics.assets import HISTORY_INS
 from nba_platform.core.calendar import TIMEZONE
 from nba_platform.predictions.bundle import ModelBundle
 from nba_platform.predictions.predict import predict_props
-from nba_platform.predictions.training import train_week
+from nba_platform.predictions.training import TRAINING_WEEKS, train_weeks
 from nba_platform.table_assets import emit, table_asset_kwargs, window_mapping
 
 # Weeks start on Monday (ET); today's week exists during the week (end_offset=1).
 model_weeks = dg.WeeklyPartitionsDefinition(start_date="2014-10-06", day_offset=1, timezone=TIMEZONE, end_offset=1)
 
 # Offsets count downstream (weekly) partitions: the 60 weeks before the model's week, never the week itself.
-TRAINING_WINDOW = window_mapping(start_offset=-60, end_offset=-1)
+TRAINING_WINDOW = window_mapping(start_offset=-TRAINING_WEEKS, end_offset=-1)
 
 
 # The UI plots a numeric metadata key across an asset's partitions: one float per system and week, so
@@ -82,6 +82,9 @@ def model_metadata(bundle: ModelBundle) -> dict[str, dg.MetadataValue]:
     group_name="predictions",
     partitions_def=model_weeks,
     io_manager_key="model_io_manager",
+    # A range of weeks is one run (a backfill's weeks trained side by side, training.train_weeks); each
+    # week still learns only from its own window. Its IO manager stores one bundle per week.
+    backfill_policy=dg.BackfillPolicy.single_run(),
     # It reads the warehouse: the writers' pool and the warehouse retry policy (policies.py).
     pool=policies.warehouse_pool(),
     retry_policy=policies.WAREHOUSE_RETRY,
@@ -99,13 +102,16 @@ def points_model(
     features: pl.DataFrame,
     player_history: pl.DataFrame,
     team_history: pl.DataFrame,
-) -> ModelBundle:
-    week = dt.date.fromisoformat(context.partition_key)
-    bundle = train_week(week, features, player_history, team_history)
-    meta = bundle.metadata
-    context.log.info(f"points_model {week}: {meta['status']}")
-    context.add_output_metadata(model_metadata(bundle))
-    return bundle
+):
+    """One bundle for one week; {week: bundle} for a range of weeks (each with its own metadata)."""
+    weeks = [dt.date.fromisoformat(key) for key in context.partition_keys]
+    bundles = train_weeks(weeks, features, player_history, team_history)
+    for week, bundle in bundles.items():
+        context.log.info(f"points_model {week}: {bundle.metadata['status']}")
+        context.add_asset_metadata(model_metadata(bundle), partition_key=week.isoformat())
+    if len(weeks) == 1:
+        return bundles[weeks[0]]
+    return {week.isoformat(): bundle for week, bundle in bundles.items()}
 
 
 def _bundles(context: dg.AssetExecutionContext, points_model) -> dict[dt.date, ModelBundle]:

@@ -120,3 +120,30 @@ def test_a_sensor_cursor_is_stored_under_the_sensors_selector():
         assert private.stored_sensor_state(instance, "other_loc", "probe_sensor") is None
         private.set_sensor_cursor(instance, "loc", "pkg.defs", stopped, "c")
         assert private.stored_sensor_state(instance, "loc", "stopped_sensor").status == private.InstigatorStatus.STOPPED
+
+
+def test_the_engine_reusing_event_log_writes_what_the_stock_storage_reads(tmp_path):
+    """The CLI's event storage (one SQLAlchemy engine per shard) and Dagster's own one are the same files:
+    runs and materializations stored by the first are what `make dev`'s instance reads."""
+    (tmp_path / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    storage = {"module": "nba_platform.core.dagster_private", "class": "EngineReusingSqliteEventLogStorage",
+               "config": {"base_dir": str(tmp_path / "history" / "runs")}}
+    ours = dg.DagsterInstance.from_ref(private.InstanceRef.from_dir(str(tmp_path), overrides={"event_log_storage": storage}))
+    assert isinstance(ours.event_log_storage, private.EngineReusingSqliteEventLogStorage)
+    days = dg.DailyPartitionsDefinition(start_date="2025-01-01")
+
+    @dg.asset(partitions_def=days, backfill_policy=dg.BackfillPolicy.single_run())
+    def daily() -> None:
+        return None
+
+    tags = {"dagster/asset_partition_range_start": "2025-01-01", "dagster/asset_partition_range_end": "2025-01-05"}
+    result = dg.materialize([daily], instance=ours, tags=tags)
+    assert result.success
+    assert set(ours.event_log_storage._engines) == {result.run_id, "index"}  # one engine per shard, kept
+    stock = dg.DagsterInstance.from_config(str(tmp_path))
+    assert type(stock.event_log_storage).__name__ == "SqliteEventLogStorage"
+    assert [r.run_id for r in stock.get_runs()] == [result.run_id]
+    assert stock.get_materialized_partitions(dg.AssetKey("daily")) == {f"2025-01-0{d}" for d in range(1, 6)}
+    assert len(stock.get_records_for_run(result.run_id).records) == len(ours.get_records_for_run(result.run_id).records)
+    ours.dispose()
+    assert not ours.event_log_storage._engines
