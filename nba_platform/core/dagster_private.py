@@ -58,7 +58,7 @@ from dagster._time import get_current_datetime
 from dagster._utils.backoff import backoff
 from dagster_duckdb.io_manager import DuckDbClient
 from dagster_duckdb.io_manager import _get_cleanup_statement as get_cleanup_statement
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import StaticPool
 
 __all__ = [
     "DbClient",
@@ -132,15 +132,18 @@ def set_sensor_cursor(
 
 
 class EngineReusingSqliteEventLogStorage(SqliteEventLogStorage):
-    """Dagster's SQLite event log, the same files and tables, creating one SQLAlchemy engine per shard
-    instead of one per event.
+    """Dagster's SQLite event log, the same files and tables, keeping one engine and one open connection
+    per shard instead of creating both for every event.
 
-    The stock storage builds and disposes of an engine for every event it stores (twice for an asset
-    event: the run's shard, then the index shard), and each new engine starts with an empty compiled-
-    statement cache. A range run stores one materialization per asset and date (~3,000 a season), and
-    those engines and compilations were about a third of a season backfill's time. Connections stay
-    unpooled (NullPool: one per event, closed after it), so other processes (the webserver, the daemon)
-    see the same database as before. The CLI's instance uses it (runner.dagster_instance)."""
+    The stock storage builds an engine and opens a connection for every event it stores (twice for an
+    asset event: the run's shard, then the index shard). Each new engine starts with an empty
+    compiled-statement cache, and closing the last connection to a WAL database checkpoints it. A range
+    run stores one materialization per asset and date (~3,000 a season): a features run over 58 dates
+    took 31 s with the stock storage and 15 s with this one (same run, its planned events as one). The
+    storage's own lock already serializes every use of a connection, so one per shard is shared
+    (StaticPool). Other processes (the webserver, the daemon) read and write the same WAL databases as
+    before; this process holds no transaction between events. The CLI's instance uses it
+    (runner.dagster_instance); `dispose` closes the connections."""
 
     def __init__(self, base_dir: str, inst_data: ConfigurableClassData | None = None):
         self._engines: dict[str, Any] = {}  # before the parent's init, which already connects
@@ -157,8 +160,8 @@ class EngineReusingSqliteEventLogStorage(SqliteEventLogStorage):
             if engine is None:
                 engine = create_engine(
                     self.conn_string_for_shard(shard),
-                    poolclass=NullPool,
-                    connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS},
+                    poolclass=StaticPool,
+                    connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
                 )
                 if shard not in self._initialized_dbs:
                     self._initdb(engine)

@@ -82,7 +82,7 @@ def model_metadata(bundle: ModelBundle) -> dict[str, dg.MetadataValue]:
     group_name="predictions",
     partitions_def=model_weeks,
     io_manager_key="model_io_manager",
-    # A range of weeks is one run (a backfill's weeks trained side by side, training.train_weeks); each
+    # A range of weeks is one run (a backfill's weeks, training.train_weeks); each
     # week still learns only from its own window. Its IO manager stores one bundle per week.
     backfill_policy=dg.BackfillPolicy.single_run(),
     # It reads the warehouse: the writers' pool and the warehouse retry policy (policies.py).

@@ -1,5 +1,5 @@
-"""A range of weeks of `points_model` is one run whose weeks train side by side, and each week's bundle
-is the one a run of that week alone trains, bit for bit: each learns only from its own window."""
+"""A range of weeks of `points_model` is one run, and each week's bundle is the one a run of that week
+alone trains, bit for bit: each learns only from its own window."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ import pytest
 
 from nba_platform.core.model_store import ModelIOManager
 from nba_platform.definitions import features_job
-from nba_platform.predictions import training
 from nba_platform.resources import local_resources
 from nba_platform.runner import run_job
 from nba_platform.simulator import simulate
@@ -25,7 +24,7 @@ def _bundles(folder) -> dict[str, object]:
     return {path.name: pickle.loads(path.read_bytes()) for path in sorted((folder / "points_model").iterdir())}
 
 
-def test_weeks_trained_in_one_run_equal_weeks_trained_alone(tmp_path, monkeypatch):
+def test_weeks_trained_in_one_run_equal_weeks_trained_alone(tmp_path):
     simulate(tmp_path / "landing", seed=5, teams=6, games_per_team=40, played_through=dt.date(2026, 1, 25))
     resources = local_resources(str(tmp_path / "landing"), str(tmp_path / "warehouse.duckdb"))
     together, alone = tmp_path / "together", tmp_path / "alone"
@@ -33,7 +32,6 @@ def test_weeks_trained_in_one_run_equal_weeks_trained_alone(tmp_path, monkeypatc
         run_job(features_job.name, resources, instance, dates=(dt.date(2025, 10, 21), dt.date(2026, 1, 18)))
         run_job("points_model_job", {**resources, "model_io_manager": ModelIOManager(location=str(together))},
                 instance, dates=(WEEKS[0], WEEKS[-1]))
-        monkeypatch.setattr(training, "PARALLEL_WEEKS", 1)
         for week in WEEKS:
             run_job("points_model_job", {**resources, "model_io_manager": ModelIOManager(location=str(alone))},
                     instance, partition_key=week.isoformat())
