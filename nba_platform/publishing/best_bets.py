@@ -142,9 +142,9 @@ def build_best_bets(
     criteria: Criteria = CRITERIA,
 ) -> dict[str, Any]:
     """`best_bets/{date}.json`: the ranked card of the date, graded when the date's results exist."""
-    predictions = docs.rows_on(schemas.conform(predictions, "player_prop_predictions"), game_date)
-    results = docs.rows_on(schemas.conform(results, "prediction_results"), game_date)
-    schedule = docs.rows_on(schemas.conform(schedule, "raw_schedule"), game_date)
+    predictions = docs.table_on(predictions, "player_prop_predictions", game_date)
+    results = docs.table_on(results, "prediction_results", game_date)
+    schedule = docs.table_on(schedule, "raw_schedule", game_date)
     considered = candidates(predictions, criteria)
     card = select(predictions, criteria)
     graded = grade_picks(card, results)

@@ -65,6 +65,12 @@ def rows_on(frame: pl.DataFrame, game_date: dt.date) -> pl.DataFrame:
     return frame.filter(pl.col("game_date") == game_date)
 
 
+def table_on(frame: pl.DataFrame, table: str, game_date: dt.date) -> pl.DataFrame:
+    """The table's rows of one date, conformed to its schema: the date first, so a range run's documents
+    do not conform the whole range once per date."""
+    return schemas.conform(frame if frame.width == 0 else rows_on(frame, game_date), table)
+
+
 def season_to(frame: pl.DataFrame, game_date: dt.date) -> pl.DataFrame:
     return frame.filter(pl.col("game_date").is_between(season_start(game_date), game_date))
 
@@ -155,6 +161,13 @@ def _game(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+# The feature columns a tonight entry shows (its context block, home/away, the status's time).
+PLAYER_FEATURES = (
+    "is_home", "availability_as_of_utc", "days_rest", "back_to_back", "points_avg_last_5", "points_avg_last_10",
+    "points_avg_season", "recent_trend", "minutes_avg_last_5", "games_played_season", "opponent_def_rating",
+)
+
+
 def _context(f: dict[str, Any] | None) -> dict[str, Any]:
     f = f or {}
     return {
@@ -179,7 +192,10 @@ def tonight_players(predictions: pl.DataFrame, features: pl.DataFrame) -> list[d
         "game_id", "player_id", "system_id", "predicted_points"
     ).sort("system_id").iter_rows():
         by_system.setdefault((game_id, player_id), {})[system_id] = num(points, 1)
-    feats = {(r["game_id"], r["player_id"]): r for r in schemas.conform(features, "ml_feature_store").iter_rows(named=True)}
+    feats = {
+        (r["game_id"], r["player_id"]): r
+        for r in schemas.conform(features, "ml_feature_store", ["game_id", "player_id", *PLAYER_FEATURES]).iter_rows(named=True)
+    }
     out = []
     for p in published.sort("game_id", "team_abbr", "predicted_points", descending=[False, False, True]).iter_rows(named=True):
         key = (p["game_id"], p["player_id"])
@@ -227,9 +243,9 @@ def build_tonight(
     freshness: Sequence[st.FreshnessReading] | None = None,
 ) -> dict[str, Any]:
     """`tonight/{date}.json`: every game of the date with its players and the published system's picks."""
-    schedule = rows_on(schemas.conform(schedule, "raw_schedule"), game_date)
-    predictions = rows_on(schemas.conform(predictions, "player_prop_predictions"), game_date)
-    features = rows_on(schemas.conform(features, "ml_feature_store"), game_date)
+    schedule = table_on(schedule, "raw_schedule", game_date)
+    predictions = table_on(predictions, "player_prop_predictions", game_date)
+    features = table_on(features, "ml_feature_store", game_date)
     games = {r["game_id"]: _game(r) for r in schedule.sort("tip_time_utc", "game_id").iter_rows(named=True)}
     players = tonight_players(predictions, features)
     for p in players:
@@ -275,8 +291,8 @@ def build_results(
     freshness: Sequence[st.FreshnessReading] | None = None,
 ) -> dict[str, Any]:
     """`results/{date}.json`: the published system's graded picks, a summary and breakdowns."""
-    results = rows_on(schemas.conform(results, "prediction_results"), game_date)
-    extra = rows_on(schemas.conform(predictions, "player_prop_predictions"), game_date).select(
+    results = table_on(results, "prediction_results", game_date)
+    extra = table_on(predictions, "player_prop_predictions", game_date).select(
         "game_id", "player_id", "system_id", "team_abbr", "opponent_team_abbr", "over_price", "under_price", "confidence"
     )
     # Bucketed as published (3 decimals): a pick shown with confidence 0.4 is in the 0.40+ bucket.

@@ -24,6 +24,7 @@ from nba_platform.publishing.documents import (
     season_to,
     summary_aggs,
     summary_dict,
+    table_on,
 )
 
 # ----------------------------------------------------------------------------------------------
@@ -143,7 +144,7 @@ def build_players(
     each system's record on the player."""
     pgs = season_to(played_only(schemas.conform(player_summary, "player_game_summary")), game_date)
     res = season_to(schemas.conform(results, "prediction_results"), game_date)
-    preds = rows_on(schemas.conform(predictions, "player_prop_predictions"), game_date)
+    preds = table_on(predictions, "player_prop_predictions", game_date)
     lookups = list(only) if only is not None else players_on(game_date, pgs, res)
     pgs = pgs.filter(pl.col("player_lookup").is_in(lookups))
     res = res.filter(pl.col("player_lookup").is_in(lookups))
