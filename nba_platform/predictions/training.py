@@ -10,6 +10,7 @@ out of sample; both are then refitted on all rows with the number of rounds foun
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import polars as pl
@@ -126,8 +127,11 @@ def train_week(
     lined = scored.filter(pl.col(ensemble.LINE).is_not_null())
     maes["line_on_lined_rows"] = _mae(lined[ensemble.LINE], lined["actual_points"])
 
-    full = lightgbm_model.fit(pl.concat([train, valid], how="diagonal_relaxed"), rounds)
-    minutes_model = minutes.refit(labeled, minutes_model)
+    # The two final fits are independent: side by side (as the minutes folds, minutes.cross_fitted).
+    with ThreadPoolExecutor(2, thread_name_prefix="refit") as pool:
+        points_fit = pool.submit(lightgbm_model.fit, pl.concat([train, valid], how="diagonal_relaxed"), rounds)
+        minutes_fit = pool.submit(minutes.refit, labeled, minutes_model)
+        full, minutes_model = points_fit.result(), minutes_fit.result()
     importance = dict(zip(lightgbm_model.FEATURES, full.feature_importance("gain").round(1).tolist(), strict=True))
     return ModelBundle(
         week_start,
