@@ -51,7 +51,7 @@ def print_report(r: dict) -> None:
         s = r["season_backfill"]
         n = len(s["runs_wall_s"])
         row(f"2 season backfill, simulated ({s['games']} games)", "season_backfill_s", r["season_backfill_s"], "s",
-            _loads(s["load1"]), f"median of {n}; {s['steps']['runs']} Dagster runs")
+            _loads(s["load1"]), f"median of {n}; default arguments: {s.get('chunks', 1)} chunks, {s['steps']['runs']} Dagster runs")
         row("  peak RSS", "season_backfill_peak_rss_mib", r["season_backfill_peak_rss_mib"], "MiB")
     if "real_season_backfill" in r:
         s = r["real_season_backfill"]
