@@ -26,7 +26,11 @@ import yaml
 
 from nba_platform import definitions
 from nba_platform.core.calendar import week_start
-from nba_platform.core.dagster_private import EngineReusingSqliteEventLogStorage, InstanceRef
+from nba_platform.core.dagster_private import (
+    EngineReusingSqliteEventLogStorage,
+    InstanceRef,
+    release_captured_outputs,
+)
 from nba_platform.core.settings import dagster_home, default_warehouse_path
 from nba_platform.definitions import CODE_LOCATION, defs, features_job, points_model_job, predictions_job
 from nba_platform.landing.resource import LandingResource
@@ -303,6 +307,7 @@ def run_job(
         mat = event.event_specific_data.materialization
         if mat is not None and ROW_COUNT in mat.metadata:
             rows[mat.asset_key.to_user_string()] = int(mat.metadata[ROW_COUNT].value)
+    release_captured_outputs(result)  # the range's frames, kept by Dagster past the result (dagster_private)
     return rows
 
 

@@ -23,6 +23,7 @@ Why each one (checked against dagster 1.13 / dagster-duckdb 0.29; `TimeWindow` i
 * `InstanceRef`: its `from_dir(..., overrides=)` loads $DAGSTER_HOME's dagster.yaml with settings
   replaced (the CLI's runs keep no compute logs, and store events as below); `DagsterInstance.from_config`
   takes no overrides.
+* `ExecuteInProcessResult._output_capture`: see `release_captured_outputs`.
 * `SqliteEventLogStorage`, its `_connect`, and `create_engine`/`SQLITE_BUSY_TIMEOUT_SECONDS`: see
   `EngineReusingSqliteEventLogStorage`.
 """
@@ -71,6 +72,7 @@ __all__ = [
     "InstanceRef",
     "TableSlice",
     "backoff",
+    "release_captured_outputs",
     "get_cleanup_statement",
     "get_current_datetime",
     "set_sensor_cursor",
@@ -175,3 +177,11 @@ class EngineReusingSqliteEventLogStorage(SqliteEventLogStorage):
             engine.dispose()
         self._engines.clear()
         super().dispose()
+
+
+def release_captured_outputs(result: dg.ExecuteInProcessResult) -> None:
+    """Drop the outputs an in-process run kept for `result.output_for_node` (every asset's frames of
+    the range: `JobDefinition.execute_in_process` always captures them). The capture outlives the result
+    (the run's last step contexts still refer to it), so a CLI backfill carried each run's outputs into
+    the next: releasing them lowered a simulated season's memory between runs by ~120 MiB."""
+    result._output_capture.clear()

@@ -147,3 +147,15 @@ def test_the_engine_reusing_event_log_writes_what_the_stock_storage_reads(tmp_pa
     assert len(stock.get_records_for_run(result.run_id).records) == len(ours.get_records_for_run(result.run_id).records)
     ours.dispose()
     assert not ours.event_log_storage._engines
+
+
+def test_an_in_process_result_releases_its_captured_outputs():
+    @dg.asset
+    def frame() -> list[int]:
+        return list(range(1000))
+
+    result = dg.materialize([frame])
+    assert result.output_for_node("frame") == list(range(1000))  # captured by Dagster...
+    private.release_captured_outputs(result)
+    with pytest.raises(dg.DagsterInvariantViolationError, match="No outputs found"):
+        result.output_for_node("frame")  # ...and released
