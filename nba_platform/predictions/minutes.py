@@ -21,7 +21,6 @@ fitted. Pure polars/numpy.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -234,18 +233,11 @@ def cross_fitted(rows: pl.DataFrame, model: MinutesModel, folds: int = CROSS_FIT
     block = pl.DataFrame({"game_date": dates, "_fold": (np.arange(len(dates)) * folds // len(dates)).astype(np.int32)})
     indexed = rows.with_row_index("_row").join(block, on="game_date", how="left")
     out = np.full(rows.height, np.nan)
-
-    def fold_projection(fold: int) -> tuple[np.ndarray, np.ndarray]:
+    for fold in range(folds):
         held = indexed.filter(pl.col("_fold") == fold)
         others = indexed.filter((pl.col("_fold") != fold) & pl.col("actual_minutes").is_not_null())
         booster = _fit(others, model.inputs, model.rounds)
-        return held["_row"].to_numpy(), np.clip(booster.predict(matrix(held, model.inputs)), 0.0, MAX_MINUTES)
-
-    # The folds are independent small fits (a few MiB each), and one small fit leaves 2 cores half idle
-    # (LightGBM waits at a barrier every round): side by side they finish sooner, each fit unchanged.
-    with ThreadPoolExecutor(folds, thread_name_prefix="minutes_fold") as pool:
-        for index, projected in pool.map(fold_projection, range(folds)):
-            out[index] = projected
+        out[held["_row"].to_numpy()] = np.clip(booster.predict(matrix(held, model.inputs)), 0.0, MAX_MINUTES)
     return pl.Series(PROJECTED, out, dtype=pl.Float64)
 
 

@@ -10,7 +10,6 @@ out of sample; both are then refitted on all rows with the number of rounds foun
 from __future__ import annotations
 
 import datetime as dt
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import polars as pl
@@ -99,39 +98,36 @@ def train_week(
     # Minutes first: the points booster and the systems read its projection. The held-out days get the
     # projection of a model fitted before them, the training rows out-of-fold ones (minutes.py).
     minutes_model = minutes.train(train, valid)
-    # Independent fits run side by side (small fits leave 2 cores half idle; each fit is unchanged): the
-    # week's minutes model (all rows, the rounds just found) from here on, the points refit at the end.
-    with ThreadPoolExecutor(2, thread_name_prefix="refit") as pool:
-        week_minutes = pool.submit(minutes.refit, labeled, minutes_model)
-        train = minutes.attach(train, minutes.cross_fitted(train, minutes_model))
-        valid = minutes.with_projection(valid, minutes_model)
-        booster, rounds, valid_mae = lightgbm_model.train(train, valid)
-        points_fit = pool.submit(lightgbm_model.fit, pl.concat([train, valid], how="diagonal_relaxed"), rounds)
-        provisional = ModelBundle(
-            week_start, booster.model_to_string(num_iteration=rounds), rounds, minutes=minutes_model
-        )
-        scored = system_predictions(valid, SystemInputs(valid, player_history, team_history, provisional)).join(
-            valid.select("game_id", "player_id", pl.col("points_line").alias(ensemble.LINE), "actual_points"),
-            on=["game_id", "player_id"],
-        )
-        weights = ensemble.learn(scored, system_ids)
-        scored = scored.with_columns(ensemble.combine(scored, weights).alias(ENSEMBLE))
+    train = minutes.attach(train, minutes.cross_fitted(train, minutes_model))
+    valid = minutes.with_projection(valid, minutes_model)
+    booster, rounds, valid_mae = lightgbm_model.train(train, valid)
+    provisional = ModelBundle(
+        week_start, booster.model_to_string(num_iteration=rounds), rounds, minutes=minutes_model
+    )
+    scored = system_predictions(valid, SystemInputs(valid, player_history, team_history, provisional)).join(
+        valid.select("game_id", "player_id", pl.col("points_line").alias(ensemble.LINE), "actual_points"),
+        on=["game_id", "player_id"],
+    )
+    weights = ensemble.learn(scored, system_ids)
+    scored = scored.with_columns(ensemble.combine(scored, weights).alias(ENSEMBLE))
 
-        spreads, calibrations, line_calibrations, maes = {}, {}, {}, {}
-        actual = scored["actual_points"].to_numpy()
-        line = scored[ensemble.LINE].cast(pl.Float64).fill_null(np.nan).to_numpy()
-        decided = np.isfinite(line) & (actual != line)  # lined rows that did not push
-        for system_id in [*system_ids, ENSEMBLE]:
-            mu = np.clip(scored[system_id].cast(pl.Float64).fill_null(np.nan).to_numpy(), 0.0, None)
-            spreads[system_id] = fit_spread(mu, actual)
-            sigma = spreads[system_id].sigma(mu)
-            calibrations[system_id] = fit_calibration(mu, sigma, actual)
-            p_over = prob_over(mu[decided], sigma[decided], line[decided], calibrations[system_id])
-            line_calibrations[system_id] = fit_line_calibration(p_over, actual[decided] > line[decided])
-            maes[system_id] = _mae(scored[system_id], scored["actual_points"])
-        lined = scored.filter(pl.col(ensemble.LINE).is_not_null())
-        maes["line_on_lined_rows"] = _mae(lined[ensemble.LINE], lined["actual_points"])
-        full, minutes_model = points_fit.result(), week_minutes.result()
+    spreads, calibrations, line_calibrations, maes = {}, {}, {}, {}
+    actual = scored["actual_points"].to_numpy()
+    line = scored[ensemble.LINE].cast(pl.Float64).fill_null(np.nan).to_numpy()
+    decided = np.isfinite(line) & (actual != line)  # lined rows that did not push
+    for system_id in [*system_ids, ENSEMBLE]:
+        mu = np.clip(scored[system_id].cast(pl.Float64).fill_null(np.nan).to_numpy(), 0.0, None)
+        spreads[system_id] = fit_spread(mu, actual)
+        sigma = spreads[system_id].sigma(mu)
+        calibrations[system_id] = fit_calibration(mu, sigma, actual)
+        p_over = prob_over(mu[decided], sigma[decided], line[decided], calibrations[system_id])
+        line_calibrations[system_id] = fit_line_calibration(p_over, actual[decided] > line[decided])
+        maes[system_id] = _mae(scored[system_id], scored["actual_points"])
+    lined = scored.filter(pl.col(ensemble.LINE).is_not_null())
+    maes["line_on_lined_rows"] = _mae(lined[ensemble.LINE], lined["actual_points"])
+
+    full = lightgbm_model.fit(pl.concat([train, valid], how="diagonal_relaxed"), rounds)
+    minutes_model = minutes.refit(labeled, minutes_model)
     importance = dict(zip(lightgbm_model.FEATURES, full.feature_importance("gain").round(1).tolist(), strict=True))
     return ModelBundle(
         week_start,
