@@ -31,7 +31,7 @@ from nba_platform.core.dagster_private import (
     InstanceRef,
     release_captured_outputs,
 )
-from nba_platform.core.settings import dagster_home, default_warehouse_path
+from nba_platform.core.settings import dagster_home, default_warehouse_path, planned_events_per_range
 from nba_platform.definitions import CODE_LOCATION, defs, features_job, points_model_job, predictions_job
 from nba_platform.landing.resource import LandingResource
 from nba_platform.raw.sensors import seed_landing_cursor
@@ -222,26 +222,6 @@ def _scope(partition_key: str | None, dates: tuple[dt.date, dt.date] | None) -> 
     return partition_key or (f"{dates[0]}..{dates[1]}" if dates else "all partitions")
 
 
-# Dagster's switch (read when a run is created) for one "materialization planned" event per asset and
-# range run instead of one per partition: a features run over 58 dates stored ~640 planned events
-# before its first step, a third of its time. The cost: when such a run fails, the UI shows its
-# partitions as missing rather than failed; the CLI names the failed run and steps itself (RunFailed).
-PLANNED_SUBSET_ENV = "DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS"
-
-
-@contextmanager
-def _one_planned_event_per_range() -> Iterator[None]:
-    previous = os.environ.get(PLANNED_SUBSET_ENV)
-    os.environ[PLANNED_SUBSET_ENV] = "true"
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop(PLANNED_SUBSET_ENV, None)
-        else:
-            os.environ[PLANNED_SUBSET_ENV] = previous
-
-
 def execute_job(
     job_name: str,
     resources: dict[str, object],
@@ -267,7 +247,7 @@ def execute_job(
     if _STOP_REQUESTED.is_set():
         raise Interrupted(f"interrupted before the run for {scope}: nothing after the last finished run was started")
     job = defs.resolve_job_def(job_name)
-    with _stop_after_this_run(), _one_planned_event_per_range(), ThreadPoolExecutor(1, thread_name_prefix=job_name) as worker:
+    with _stop_after_this_run(), planned_events_per_range(), ThreadPoolExecutor(1, thread_name_prefix=job_name) as worker:
         result = worker.submit(
             job.execute_in_process,
             resources=resources,

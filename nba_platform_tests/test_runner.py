@@ -13,6 +13,7 @@ import dagster as dg
 import pytest
 
 from nba_platform import runner
+from nba_platform.core.settings import PLANNED_SUBSET_ENV
 
 FINISHED = []
 
@@ -76,7 +77,7 @@ def test_a_range_run_plans_its_partitions_in_one_event_per_asset(monkeypatch):
 
     monkeypatch.setattr(runner, "defs", dg.Definitions(assets=[daily], jobs=[dg.define_asset_job("daily_job", [daily])]))
     monkeypatch.setattr(runner, "_STOP_REQUESTED", threading.Event())
-    monkeypatch.delenv(runner.PLANNED_SUBSET_ENV, raising=False)
+    monkeypatch.delenv(PLANNED_SUBSET_ENV, raising=False)
     with dg.instance_for_test() as instance:
         result = runner.execute_job("daily_job", {}, instance, dates=(dt.date(2025, 1, 1), dt.date(2025, 1, 7)))
         planned = instance.get_records_for_run(
@@ -85,4 +86,4 @@ def test_a_range_run_plans_its_partitions_in_one_event_per_asset(monkeypatch):
         assert planned[0].event_log_entry.dagster_event.event_specific_data.partitions_subset.get_partition_keys() == [
             f"2025-01-0{d}" for d in range(1, 8)]
         assert len(instance.get_materialized_partitions(dg.AssetKey("daily"))) == 7
-    assert runner.PLANNED_SUBSET_ENV not in os.environ  # only while the run is created
+    assert PLANNED_SUBSET_ENV not in os.environ  # only while the run is created

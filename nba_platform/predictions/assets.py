@@ -108,9 +108,11 @@ def points_model(
     bundles = train_weeks(weeks, features, player_history, team_history)
     for week, bundle in bundles.items():
         context.log.info(f"points_model {week}: {bundle.metadata['status']}")
-        context.add_asset_metadata(model_metadata(bundle), partition_key=week.isoformat())
     if len(weeks) == 1:
+        context.add_output_metadata(model_metadata(bundles[weeks[0]]))
         return bundles[weeks[0]]
+    for week, bundle in bundles.items():
+        context.add_asset_metadata(model_metadata(bundle), partition_key=week.isoformat())
     return {week.isoformat(): bundle for week, bundle in bundles.items()}
 
 

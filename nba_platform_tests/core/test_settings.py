@@ -10,14 +10,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-import dagster as dg
 import pytest
 import yaml
 from dagster._config import validate_config
 from dagster._core.instance.config import dagster_instance_config
-from dagster_gcp import GCSPickleIOManager
 
 from nba_platform import policies
+from nba_platform.core.model_store import ModelIOManager
 from nba_platform.core.settings import (
     PlatformEnvError,
     ProdSettings,
@@ -49,7 +48,8 @@ def test_local_is_the_default_and_keeps_duckdb_and_folders(monkeypatch):
     assert platform_env() == "local"
     resources = resources_for_env()
     assert isinstance(resources["io_manager"], WarehouseIOManager)
-    assert isinstance(resources["model_io_manager"], dg.FilesystemIOManager)
+    assert isinstance(resources["model_io_manager"], ModelIOManager)
+    assert not resources["model_io_manager"].location.startswith("gs://")
     assert not resources["landing"].root.startswith("gs://")
 
 
@@ -63,8 +63,7 @@ def test_prod_builds_bigquery_and_gcs_resources_from_the_environment(monkeypatch
         "dummy-project", "EU", "stg_", 1_000_000, 30.0
     )
     models = resources["model_io_manager"]
-    assert isinstance(models, GCSPickleIOManager)
-    assert (models.gcs_bucket, models.gcs_prefix, models.gcs.project) == ("dummy-models", "bundles", "dummy-project")
+    assert isinstance(models, ModelIOManager) and models.location == "gs://dummy-models/bundles"
     assert resources["landing"].root == "gs://dummy-landing/nba"
 
 
@@ -243,8 +242,8 @@ def test_dagster_definitions_validate_in_both_settings(setting, tmp_path):
     assert done.returncode == 0, done.stderr
     seen = json.loads(done.stdout.strip().splitlines()[-1])
     expected = {
-        "local": ("WarehouseIOManager", "FilesystemIOManager", "duckdb"),
-        "prod": ("BigQueryWarehouseIOManager", "GCSPickleIOManager", "bigquery"),
+        "local": ("WarehouseIOManager", "ModelIOManager", "duckdb"),
+        "prod": ("BigQueryWarehouseIOManager", "ModelIOManager", "bigquery"),
     }[setting]
     assert (seen["resources"]["io_manager"], seen["resources"]["model_io_manager"]) == expected[:2]
     other = ({"duckdb", "bigquery"} - {expected[2]}).pop()

@@ -359,12 +359,14 @@ def test_prod_jobs_keep_bigquerys_rules(graph_runs):
         assert sql.startswith(("SELECT", "DELETE")), sql
         assert_partition_filtered(sql)
     # Point in time on BigQuery too: the 400-day history read for the range ends before its last date
-    # (each date's own cut-off is the transforms' as-of join), and the weekly model's reads end before its week.
+    # (each date's own cut-off is the transforms' as-of join), and the weekly models' read (the range's
+    # weeks are one run) ends before the last week; each week then learns only from its own window
+    # (training.train_weeks, predictions/test_weeks_in_one_run.py).
     start, end = graph_runs["start"], graph_runs["end"]
     history = [q for q in statements if f"player_game_summary` WHERE game_date >= DATE '{start - dt.timedelta(days=400)}'" in q]
     assert history and all(f"< DATE '{end}'" in q for q in history)
     training = [q for q in statements if "precompute.ml_feature_store` WHERE game_date >= DATE '2024-" in q]
-    assert sorted({q.split("< DATE '")[1][:10] for q in training}) == ["2025-10-20", "2025-10-27"]
+    assert sorted({q.split("< DATE '")[1][:10] for q in training}) == ["2025-10-27"]
 
 
 def test_model_bundles_are_pickled_on_gcs_per_week(graph_runs):
