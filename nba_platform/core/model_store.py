@@ -38,8 +38,9 @@ class ModelIOManager(dg.ConfigurableIOManager):
         elif isinstance(obj, dict) and set(obj) == set(keys):
             items = dict(obj)
         else:
+            first, last = min(keys), max(keys)
             raise TypeError(
-                f"{context.asset_key.to_user_string()}: a run over {len(keys)} partitions ({keys[0]}..{keys[-1]}) "
+                f"{context.asset_key.to_user_string()}: a run over {len(keys)} partitions ({first}..{last}) "
                 "must return {partition key: object} with exactly those keys"
             )
         store = self._store()
