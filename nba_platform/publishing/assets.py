@@ -217,12 +217,26 @@ def exports_systems(
     )
 
 
+class UnpublishedDocumentError(RuntimeError):
+    """The page of a date whose tonight or best-bets document is not published."""
+
+
+def published(out, relpath: str, asset: str, day: dt.date) -> dict[str, Any]:
+    """A document the page is built from; its asset writes it earlier in the same run (a dependency)."""
+    doc = read_document(out, relpath)
+    if doc is None:
+        raise UnpublishedDocumentError(
+            f"{out.describe(relpath)} is not published (or not JSON): materialize {asset} for {day} before exports_page"
+        )
+    return doc
+
+
 @dg.asset(
     **_spec(
         "exports_page",
         "site/{date}.html: a self-contained page (inline CSS/JS/SVG, Jinja2 templates) with the date's best bets "
         "first, its props as a sortable table, each system's recent and daily hit rate and MAE and a calibration "
-        "chart; built from the same documents as the JSON exports.",
+        "chart; built from the published tonight and best-bets documents and the systems' records.",
         kind="html",
     ),
     deps=["exports_tonight", "exports_systems", "exports_best_bets"],
@@ -234,19 +248,17 @@ def exports_systems(
 def exports_page(
     context: dg.AssetExecutionContext,
     publisher: PublisherResource,
-    player_prop_predictions: pl.DataFrame,
-    ml_feature_store: pl.DataFrame,
-    raw_schedule: pl.DataFrame,
     system_daily_performance: pl.DataFrame,
     prediction_results: pl.DataFrame,
 ) -> dg.MaterializeResult:
-    out, freshness = publisher.publisher(), read_freshness(context, TONIGHT_WATCHES)
+    # The tonight and best-bets documents are read back rather than rebuilt: the page shows exactly what
+    # the JSON says (its status banner is tonight's), and a range run builds each document once.
+    out = publisher.publisher()
     written, rows, best = [], 0, 0
     for day in partition_dates(context):
-        now = _now()
-        tonight = docs.build_tonight(day, raw_schedule, player_prop_predictions, ml_feature_store, now, freshness)
-        systems = docs.build_systems(day, system_daily_performance, prediction_results, now, freshness)
-        card = bets.build_best_bets(day, player_prop_predictions, prediction_results, raw_schedule, now, freshness)
+        tonight = published(out, docs.tonight_path(day), "exports_tonight", day)
+        card = published(out, bets.best_bets_path(day), "exports_best_bets", day)
+        systems = docs.build_systems(day, system_daily_performance, prediction_results, _now())
         html = render_page(tonight, systems, card).encode("utf-8")
         written.append((out.write_bytes(docs.page_path(day), html, HTML_TYPE), len(html)))
         rows, best = rows + len(table_rows(tonight)), best + len(card["picks"])

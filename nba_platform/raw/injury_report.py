@@ -24,16 +24,13 @@ whose tip is after the snapshot (`assign_next_games`). Its status vocabulary map
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from dataclasses import dataclass
 from typing import Any
 
-import pdfplumber
 import polars as pl
-from pdfminer.pdfparser import PDFSyntaxError
-from pdfminer.psparser import PSException
-from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
 from nba_platform import tables as schemas
 from nba_platform.core.calendar import ET, TIMEZONE
@@ -67,6 +64,8 @@ _COLUMNS = ("game_date", "game_time", "matchup", "team", "player", "status", "re
 # The header words each column starts with (Game Date, Game Time, Matchup, Team, Player Name, Current Status, Reason).
 _HEADER_WORDS = ("Game", "Game", "Matchup", "Team", "Player", "Current", "Reason")
 _LINE_TOLERANCE = 2.5  # points: words whose tops differ by less are on one line
+_WORD_X_TOLERANCE = 1.0  # points: characters closer than this (and no space between) make one word
+_WORD_Y_TOLERANCE = 2.0
 _MAX_FRAGMENT_GAP = 20.0  # points: wrapped reason lines sit 5.5-16.5 pt from their player line; rows are 22 pt apart
 
 
@@ -156,20 +155,52 @@ def _cells(line: list[dict[str, Any]], starts: list[float]) -> dict[str, str]:
     return {c: " ".join(ws) for c, ws in parts.items()}
 
 
+def _page_words(page: pdfium.PdfPage) -> list[dict[str, Any]]:
+    """A page's words with their left edge and top (points from the page's top).
+
+    PDFium gives characters with their font boxes; a word is a run of characters on one line (tops
+    within _WORD_Y_TOLERANCE), left to right, broken by a space or by a gap wider than
+    _WORD_X_TOLERANCE (the report's word gaps are narrow). Spaces PDFium inserts itself are ignored."""
+    height, text = page.get_height(), page.get_textpage()
+    chars = []
+    for i in range(text.count_chars()):
+        if pdfium_c.FPDFText_IsGenerated(text, i) == 1:
+            continue
+        left, _bottom, right, top = text.get_charbox(i, loose=True)
+        chars.append((height - top, left, right, chr(pdfium_c.FPDFText_GetUnicode(text, i))))
+    words: list[dict[str, Any]] = []
+    line: list[tuple[float, float, float, str]] = []
+    for char in [*sorted(chars), None]:
+        if char is not None and (not line or char[0] - line[-1][0] <= _WORD_Y_TOLERANCE):
+            line.append(char)
+            continue
+        word = None
+        for top, left, right, ch in sorted(line, key=lambda c: c[1]):
+            if ch.isspace():
+                word = None
+            elif word is not None and left <= word["x1"] + _WORD_X_TOLERANCE:
+                word["text"], word["x1"] = word["text"] + ch, right
+            else:
+                word = {"text": ch, "x0": left, "x1": right, "top": top}
+                words.append(word)
+        line = [char] if char is not None else []
+    return words
+
+
 def _open_pages(data: bytes, location: str) -> list[list[dict[str, Any]]]:
-    """Each page's words (pdfplumber, tight x tolerance: the report's word gaps are narrow)."""
+    """Each page's words (PDFium: a damaged or cut file fails to load as a whole)."""
     if not data.startswith(b"%PDF"):
         head = data.lstrip()[:1]
         hint = " (looks like HTML, e.g. an error page)" if head == b"<" else ""
         raise SourceParseError(SOURCE, location, f"not a PDF{hint}")
     try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
-            return [page.extract_words(x_tolerance=1, y_tolerance=2) for page in pdf.pages]
-    # pdfminer surfaces a damaged object as whatever error its decoder hits first (a TypeError on a
-    # corrupted number, a KeyError on a missing entry): all of them mean "this file is damaged".
-    except (PdfminerException, MalformedPDFException, PDFSyntaxError, PSException,
-            TypeError, ValueError, KeyError, IndexError, AttributeError) as exc:
-        raise SourceParseError(SOURCE, location, f"unreadable PDF (truncated or damaged): {type(exc).__name__}: {exc}") from exc
+        document = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        raise SourceParseError(SOURCE, location, f"unreadable PDF (truncated or damaged): {exc}") from exc
+    try:
+        return [_page_words(page) for page in document]
+    finally:
+        document.close()
 
 
 def read_injury_report_pdf(data: bytes, location: str) -> InjuryReport:

@@ -8,7 +8,7 @@ and a rotation player's day-of rest are OUT only in the 5:30 PM edition, and onl
 it: no edition published before the scratch names him. Long reasons wrap onto extra lines around the player's line, as in the real report.
 
 The PDF is written with fpdf2 in the real report's landscape layout (same column positions and header
-words), so the demo reads it with the same pdfplumber parser as the real thing. No random draws: the
+words), so the demo reads it with the same PDF parser as the real thing. No random draws: the
 reasons come from a hash of the player and the absence, so the other simulated files are unchanged.
 """
 

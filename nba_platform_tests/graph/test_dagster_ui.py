@@ -52,9 +52,6 @@ EXPECTED_EDGES = {
     ("exports_page", "prediction_results"),
     ("exports_page", "exports_tonight"),
     ("exports_page", "exports_systems"),
-    ("exports_page", "player_prop_predictions"),
-    ("exports_page", "ml_feature_store"),
-    ("exports_page", "raw_schedule"),
     ("exports_page", "system_daily_performance"),
 }
 PUBLISHING = {"exports_tonight", "exports_results", "exports_players", "exports_systems", "exports_best_bets", "exports_page"}

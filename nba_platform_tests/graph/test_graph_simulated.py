@@ -203,6 +203,37 @@ def test_exports_read_freshness_from_the_instance_and_never_replace_newer_docume
     assert (out / docs.tonight_path(older)).is_file() and (out / docs.page_path(older)).is_file()
 
 
+def test_page_is_built_from_the_published_documents_and_names_a_missing_one(sim_run, tmp_path):
+    landing, warehouse, _ = sim_run
+    out = tmp_path / "publish"
+    resources = {**local_resources(str(landing), str(warehouse)), "publisher": PublisherResource(location=str(out))}
+    page_only = [a for a in PUBLISHING_ASSETS if a.key == dg.AssetKey("exports_page")]
+    with dg.instance_for_test() as instance:
+        def page_run():
+            return dg.materialize(
+                ALL_ASSETS, selection=page_only, resources=resources, instance=instance,
+                partition_key=END.isoformat(), raise_on_error=False,
+            )
+
+        result = page_run()  # nothing published yet
+        assert not result.success and not (out / docs.page_path(END)).exists()
+        error = result.get_step_failure_events()[0].step_failure_data.error
+        message = error.cause.message if error.cause else error.message
+        assert f"tonight/{END}.json is not published (or not JSON): materialize exports_tonight for {END} before exports_page" in message
+
+        assert dg.materialize(
+            ALL_ASSETS, selection=PUBLISHING_ASSETS, resources=resources, instance=instance, partition_key=END.isoformat()
+        ).success
+        tonight_path = out / docs.tonight_path(END)
+        tonight = _read(tonight_path)
+        player = next(p for g in tonight["games"] for p in g["players"] if p["line"] is not None)
+        assert player["name"] in (out / docs.page_path(END)).read_text()
+        player["name"] = "Published Name Marker"  # the page shows what the document says, not a rebuild
+        tonight_path.write_text(json.dumps(tonight))
+        assert page_run().success
+        assert "Published Name Marker" in (out / docs.page_path(END)).read_text()
+
+
 @pytest.mark.browser
 def test_page_in_headless_chromium_shows_best_bets_charts_and_sorts_without_errors(sim_run, page):
     """Playwright (pytest-playwright's `page`) on Debian's chromium: the page the graph published."""
