@@ -157,8 +157,13 @@ def _dataset(rows: pl.DataFrame, inputs: list[str], reference: lgb.Dataset | Non
     )
 
 
-def _fit(rows: pl.DataFrame, inputs: list[str], rounds: int) -> lgb.Booster:
-    return lgb.train(PARAMS, _dataset(rows, inputs), num_boost_round=rounds)
+def _params(threads: int, **extra: Any) -> dict[str, Any]:
+    """PARAMS with `threads` LightGBM threads (the trees do not depend on it: `deterministic`)."""
+    return {**PARAMS, "num_threads": threads, **extra}
+
+
+def _fit(rows: pl.DataFrame, inputs: list[str], rounds: int, threads: int) -> lgb.Booster:
+    return lgb.train(_params(threads), _dataset(rows, inputs), num_boost_round=rounds)
 
 
 def _mae(predicted: np.ndarray, actual: np.ndarray) -> float | None:
@@ -166,7 +171,7 @@ def _mae(predicted: np.ndarray, actual: np.ndarray) -> float | None:
     return round(float(np.mean(np.abs(predicted[ok] - actual[ok]))), 3) if ok.any() else None
 
 
-def train(train_rows: pl.DataFrame, valid_rows: pl.DataFrame) -> MinutesModel:
+def train(train_rows: pl.DataFrame, valid_rows: pl.DataFrame, threads: int = PARAMS["num_threads"]) -> MinutesModel:
     """Early-stop on `valid_rows` (the held-out days before the week), both with `actual_minutes`.
 
     The returned model is fitted on `train_rows` only, so its projections of `valid_rows` are out of
@@ -176,10 +181,10 @@ def train(train_rows: pl.DataFrame, valid_rows: pl.DataFrame) -> MinutesModel:
     valid_rows = valid_rows.drop_nulls("actual_minutes")
     dtrain = _dataset(train_rows, inputs)
     if valid_rows.is_empty():
-        booster, rounds = lgb.train(PARAMS, dtrain, num_boost_round=DEFAULT_ROUNDS), DEFAULT_ROUNDS
+        booster, rounds = lgb.train(_params(threads), dtrain, num_boost_round=DEFAULT_ROUNDS), DEFAULT_ROUNDS
     else:
         booster = lgb.train(
-            {**PARAMS, "metric": "l1"},
+            _params(threads, metric="l1"),
             dtrain,
             num_boost_round=MAX_ROUNDS,
             valid_sets=[_dataset(valid_rows, inputs, reference=dtrain)],
@@ -198,10 +203,10 @@ def train(train_rows: pl.DataFrame, valid_rows: pl.DataFrame) -> MinutesModel:
     return model
 
 
-def refit(rows: pl.DataFrame, model: MinutesModel) -> MinutesModel:
+def refit(rows: pl.DataFrame, model: MinutesModel, threads: int = PARAMS["num_threads"]) -> MinutesModel:
     """The same inputs and rounds fitted on all `rows` (the model that serves the week)."""
     rows = rows.drop_nulls("actual_minutes")
-    booster = _fit(rows, model.inputs, model.rounds)
+    booster = _fit(rows, model.inputs, model.rounds, threads)
     return MinutesModel(booster.model_to_string(), model.rounds, model.inputs, {**model.metadata, "train_rows": rows.height})
 
 
@@ -224,7 +229,9 @@ def with_projection(features: pl.DataFrame, model: MinutesModel | None) -> pl.Da
     return attach(features, project(features, model))
 
 
-def cross_fitted(rows: pl.DataFrame, model: MinutesModel, folds: int = CROSS_FIT_FOLDS) -> pl.Series:
+def cross_fitted(
+    rows: pl.DataFrame, model: MinutesModel, folds: int = CROSS_FIT_FOLDS, threads: int = PARAMS["num_threads"]
+) -> pl.Series:
     """Out-of-fold projections of `rows` (with `actual_minutes`): each block of consecutive dates is
     projected by the model's settings fitted on the other blocks, never on itself."""
     dates = rows["game_date"].unique().sort()
@@ -236,7 +243,7 @@ def cross_fitted(rows: pl.DataFrame, model: MinutesModel, folds: int = CROSS_FIT
     for fold in range(folds):
         held = indexed.filter(pl.col("_fold") == fold)
         others = indexed.filter((pl.col("_fold") != fold) & pl.col("actual_minutes").is_not_null())
-        booster = _fit(others, model.inputs, model.rounds)
+        booster = _fit(others, model.inputs, model.rounds, threads)
         out[held["_row"].to_numpy()] = np.clip(booster.predict(matrix(held, model.inputs)), 0.0, MAX_MINUTES)
     return pl.Series(PROJECTED, out, dtype=pl.Float64)
 

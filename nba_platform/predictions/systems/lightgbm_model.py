@@ -41,25 +41,30 @@ def matrix(features: pl.DataFrame, names: list[str] | None = None) -> np.ndarray
     ).to_numpy().astype(np.float64)
 
 
-def fit(rows: pl.DataFrame, rounds: int) -> lgb.Booster:
+def _params(threads: int, **extra: object) -> dict[str, object]:
+    """PARAMS with `threads` LightGBM threads (the trees do not depend on it: `deterministic`)."""
+    return {**PARAMS, "num_threads": threads, **extra}
+
+
+def fit(rows: pl.DataFrame, rounds: int, threads: int = PARAMS["num_threads"]) -> lgb.Booster:
     """Fit a fixed number of rounds on all `rows` (the final model of a week)."""
     data = lgb.Dataset(matrix(rows), label=rows["actual_points"].to_numpy(), feature_name=FEATURES)
-    return lgb.train(PARAMS, data, num_boost_round=rounds)
+    return lgb.train(_params(threads), data, num_boost_round=rounds)
 
 
 def train(
-    train_rows: pl.DataFrame, valid_rows: pl.DataFrame | None
+    train_rows: pl.DataFrame, valid_rows: pl.DataFrame | None, threads: int = PARAMS["num_threads"]
 ) -> tuple[lgb.Booster, int, float | None]:
     """Fit on `train_rows` (features + `actual_points`); early-stop on `valid_rows` when given.
 
     Returns the booster, the number of rounds used and the validation MAE."""
     dtrain = lgb.Dataset(matrix(train_rows), label=train_rows["actual_points"].to_numpy(), feature_name=FEATURES)
     if valid_rows is None or valid_rows.is_empty():
-        booster = lgb.train(PARAMS, dtrain, num_boost_round=400)
+        booster = lgb.train(_params(threads), dtrain, num_boost_round=400)
         return booster, 400, None
     dvalid = lgb.Dataset(matrix(valid_rows), label=valid_rows["actual_points"].to_numpy(), reference=dtrain)
     booster = lgb.train(
-        {**PARAMS, "metric": "l1"},
+        _params(threads, metric="l1"),
         dtrain,
         num_boost_round=MAX_ROUNDS,
         valid_sets=[dvalid],
