@@ -339,7 +339,7 @@ def test_every_argument_has_help_and_shows_its_default():
 def test_help_exits_0(capsys):
     assert main(["backfill", "--help"]) == 0
     help_text = " ".join(capsys.readouterr().out.split())  # argparse wraps lines
-    assert f"1 or more (default: the fewest chunks of at most {AUTO_CHUNK_DAYS} dates; a season is 3)" in help_text
+    assert f"1 or more (default: the fewest chunks of at most {AUTO_CHUNK_DAYS} dates; a season is 2)" in help_text
 
 
 # --- picks ---------------------------------------------------------------------------------------------
@@ -409,7 +409,7 @@ def test_chunk_ranges_cover_the_range_once():
 
 def test_default_chunks_are_few_and_even():
     season = (dt.date(2024, 10, 22), dt.date(2025, 4, 13))  # 174 dates
-    assert auto_chunk_days(*season) == 58 and len(chunk_ranges(*season, auto_chunk_days(*season))) == 3
+    assert auto_chunk_days(*season) == 87 and len(chunk_ranges(*season, auto_chunk_days(*season))) == 2
     day = dt.date(2025, 1, 1)
     assert [auto_chunk_days(day, day + dt.timedelta(days=n - 1)) for n in (1, 30, AUTO_CHUNK_DAYS, AUTO_CHUNK_DAYS + 1)] == [
         1, 30, AUTO_CHUNK_DAYS, (AUTO_CHUNK_DAYS + 2) // 2]

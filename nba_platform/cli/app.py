@@ -331,7 +331,7 @@ def build_parser() -> argparse.ArgumentParser:
                                         "else $NBA_PLATFORM_HOME/landing)")
     back.add_argument("--chunk-days", type=_positive_int,
                       help="dates per chunk (an upstream and a downstream Dagster run), 1 or more (default: "
-                           "the fewest chunks of at most 63 dates; a season is 3)")
+                           "the fewest chunks of at most 92 dates; a season is 2)")
 
     ev = command("evaluate", "walk-forward evaluation of every system against baselines and the line",
                  cmd_evaluate, _check_range)
