@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 import polars as pl
 
@@ -16,6 +17,7 @@ _SUFFIXES = {"jr", "sr", "ii", "iii", "iv", "v"}
 _NON_ALNUM = re.compile(r"[^a-z0-9 ]+")
 
 
+@lru_cache(maxsize=16_384)  # a season's files repeat the same few hundred names many times over
 def player_lookup(name: str | None) -> str | None:
     if name is None:
         return None

@@ -19,6 +19,8 @@ from nba_platform.raw.validation import Parsed, rejected_rows
 
 SOURCE = "odds_api"
 MARKET = "player_points"
+# A line row's values in the order read_event_odds builds them: the registry's column order.
+_LINE_COLUMNS = tuple(schemas.schema("raw_prop_lines"))
 
 EVENTS_SCHEMA = pl.Schema(
     {
@@ -124,25 +126,12 @@ def read_event_odds(
                 row = lines.setdefault(key, {"updated": updated, "Over": None, "Under": None})
                 row[side] = price
 
-    rows = [
-        {
-            "game_date": game_date,
-            "snapshot_utc": snapshot,
-            "event_id": event_id,
-            "commence_time_utc": commence,
-            "home_team": home,
-            "away_team": away,
-            "bookmaker": book,
-            "market_last_update_utc": v["updated"],
-            "player_name": player,
-            "player_lookup": player_lookup(player),
-            "line": point,
-            "over_price": v["Over"],
-            "under_price": v["Under"],
-            "source_file": location,
-        }
-        for (book, player, point), v in lines.items()
-    ]
-    prices = [r for r in rows if all(p is None or -(2**31) <= p < 2**31 for p in (r["over_price"], r["under_price"]))]
-    refused += [(r, "out_of_range: a price beyond 32 bits") for r in rows if r not in prices]
-    return Parsed(pl.DataFrame(prices, schema=schemas.schema("raw_prop_lines")), rejected_rows(location, refused))
+    rows = []
+    for (book, player, point), v in lines.items():
+        row = (game_date, snapshot, event_id, commence, home, away, book, v["updated"], player,
+               player_lookup(player), point, v["Over"], v["Under"], location)
+        if all(p is None or -(2**31) <= p < 2**31 for p in (v["Over"], v["Under"])):
+            rows.append(row)
+        else:
+            refused.append((dict(zip(_LINE_COLUMNS, row, strict=True)), "out_of_range: a price beyond 32 bits"))
+    return Parsed(pl.DataFrame(rows, orient="row", schema=schemas.schema("raw_prop_lines")), rejected_rows(location, refused))
