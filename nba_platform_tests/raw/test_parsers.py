@@ -133,3 +133,21 @@ def test_odds_outcome_without_point_is_refused():
     parsed = read_event_odds(json.dumps(raw).encode(), "o", dt.date(2024, 2, 22), snap)
     assert parsed.rejected["reason"].to_list() == ["malformed_outcome: outcome without side/player/point"]
     assert parsed.frame.height == parse_event_odds(path.read_bytes(), "o", dt.date(2024, 2, 22), snap).height
+
+
+def test_odds_price_beyond_32_bits_is_refused_and_the_other_lines_kept():
+    path = FIXTURES / "odds_api" / "event_odds_player_points_f54c4a22568ce9dc33fb410d1b0e75e9.json"
+    raw = json.loads(path.read_bytes())
+    outcome = raw["bookmakers"][0]["markets"][0]["outcomes"][0]
+    outcome["price"] = 2**31
+    snap, day = dt.datetime(2024, 2, 22, tzinfo=dt.UTC), dt.date(2024, 2, 22)
+    whole = read_event_odds(path.read_bytes(), "o", day, snap).frame
+    parsed = read_event_odds(json.dumps(raw).encode(), "o", day, snap)
+    assert parsed.rejected["reason"].to_list() == ["out_of_range: a price beyond 32 bits"]
+    refused = json.loads(parsed.rejected["row"][0])
+    assert (refused["player_name"], refused["line"], refused["source_file"]) == (outcome["description"], outcome["point"], "o")
+    assert parsed.frame.height == whole.height - 1  # that line (both sides) only
+    assert parsed.frame.equals(whole.filter(
+        (pl.col("bookmaker") != raw["bookmakers"][0]["key"]) | (pl.col("player_name") != outcome["description"])
+        | (pl.col("line") != outcome["point"])
+    ))
