@@ -29,7 +29,7 @@ from nba_platform.core.calendar import week_start
 from nba_platform.core.dagster_private import (
     EngineReusingSqliteEventLogStorage,
     InstanceRef,
-    release_captured_outputs,
+    execute_in_process_uncaptured,
 )
 from nba_platform.core.settings import dagster_home, default_warehouse_path, planned_events_per_range
 from nba_platform.definitions import CODE_LOCATION, defs, features_job, points_model_job, predictions_job
@@ -249,13 +249,13 @@ def execute_job(
     job = defs.resolve_job_def(job_name)
     with _stop_after_this_run(), planned_events_per_range(), ThreadPoolExecutor(1, thread_name_prefix=job_name) as worker:
         result = worker.submit(
-            job.execute_in_process,
+            execute_in_process_uncaptured,  # a range run's frames are freed step by step (dagster_private)
+            job,
             resources=resources,
             instance=instance,
             partition_key=partition_key,
             run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
             tags=tags,
-            raise_on_error=False,
         ).result()
     if _STOP_REQUESTED.is_set():
         state = "finished" if result.success else "failed"
@@ -287,7 +287,6 @@ def run_job(
         mat = event.event_specific_data.materialization
         if mat is not None and ROW_COUNT in mat.metadata:
             rows[mat.asset_key.to_user_string()] = int(mat.metadata[ROW_COUNT].value)
-    release_captured_outputs(result)  # the range's frames, kept by Dagster past the result (dagster_private)
     return rows
 
 

@@ -23,7 +23,8 @@ Why each one (checked against dagster 1.13 / dagster-duckdb 0.29; `TimeWindow` i
 * `InstanceRef`: its `from_dir(..., overrides=)` loads $DAGSTER_HOME's dagster.yaml with settings
   replaced (the CLI's runs keep no compute logs, and store events as below); `DagsterInstance.from_config`
   takes no overrides.
-* `ExecuteInProcessResult._output_capture`: see `release_captured_outputs`.
+* `core_execute_in_process`, `type_check_and_normalize_args`, `merge_run_tags`, `InMemoryJob`: see
+  `execute_in_process_uncaptured` (the public method always keeps every output).
 * `SqliteEventLogStorage`, its `_connect`, and `create_engine`/`SQLITE_BUSY_TIMEOUT_SECONDS`: see
   `EngineReusingSqliteEventLogStorage`.
 """
@@ -31,12 +32,18 @@ Why each one (checked against dagster 1.13 / dagster-duckdb 0.29; `TimeWindow` i
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
 import dagster as dg
+from dagster._core.definitions.job_base import InMemoryJob
 from dagster._core.definitions.selector import InstigatorSelector
+from dagster._core.execution.execute_in_process import (
+    core_execute_in_process,
+    merge_run_tags,
+    type_check_and_normalize_args,
+)
 from dagster._core.instance.ref import InstanceRef
 from dagster._core.remote_origin import (
     ManagedGrpcPythonEnvCodeLocationOrigin,
@@ -72,7 +79,7 @@ __all__ = [
     "InstanceRef",
     "TableSlice",
     "backoff",
-    "release_captured_outputs",
+    "execute_in_process_uncaptured",
     "get_cleanup_statement",
     "get_current_datetime",
     "set_sensor_cursor",
@@ -179,9 +186,39 @@ class EngineReusingSqliteEventLogStorage(SqliteEventLogStorage):
         super().dispose()
 
 
-def release_captured_outputs(result: dg.ExecuteInProcessResult) -> None:
-    """Drop the outputs an in-process run kept for `result.output_for_node` (every asset's frames of
-    the range: `JobDefinition.execute_in_process` always captures them). The capture outlives the result
-    (the run's last step contexts still refer to it), so a CLI backfill carried each run's outputs into
-    the next: releasing them lowered a simulated season's memory between runs by ~120 MiB."""
-    result._output_capture.clear()
+def execute_in_process_uncaptured(
+    job: dg.JobDefinition,
+    *,
+    resources: Mapping[str, object],
+    instance: dg.DagsterInstance,
+    partition_key: str | None,
+    run_config: Mapping[str, Any],
+    tags: Mapping[str, str],
+) -> dg.ExecuteInProcessResult:
+    """`job.execute_in_process(..., raise_on_error=False)`, except that the run keeps no output.
+
+    `JobDefinition.execute_in_process` captures every step's output for `result.output_for_node`: a
+    range run held every frame it produced until its end (a simulated season's features run rose by
+    ~250 MiB from its first step to its last), and the capture outlived the result. Our runs read their
+    outputs from the warehouse, never from the result. The same steps as Dagster's method (1.13), with
+    `core_execute_in_process(output_capturing_enabled=False)`."""
+    run_config, op_selection, asset_selection, resource_defs, partition_key, input_values = type_check_and_normalize_args(
+        run_config=run_config, partition_key=partition_key, resources=resources
+    )
+    ephemeral = job.as_ephemeral_job(
+        resource_defs=resource_defs, input_values=input_values, op_selection=op_selection, asset_selection=asset_selection
+    )
+    if partition_key and ephemeral.partitioned_config and not run_config:
+        run_config = ephemeral.partitioned_config.get_run_config_for_partition_key(partition_key)
+    return core_execute_in_process(
+        job=InMemoryJob(job_def=ephemeral),
+        run_config=run_config,
+        instance=instance,
+        output_capturing_enabled=False,
+        raise_on_error=False,
+        run_tags=merge_run_tags(
+            job_def=job, partition_key=partition_key, tags=tags, asset_selection=asset_selection,
+            instance=instance, run_config=run_config,
+        ),
+        asset_selection=frozenset(asset_selection),
+    )

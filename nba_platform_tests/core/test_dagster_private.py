@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import gc
 import inspect
+import weakref
 from pathlib import Path
 
 import dagster as dg
@@ -149,13 +151,53 @@ def test_the_engine_reusing_event_log_writes_what_the_stock_storage_reads(tmp_pa
     assert not ours.event_log_storage._engines
 
 
-def test_an_in_process_result_releases_its_captured_outputs():
-    @dg.asset
-    def frame() -> list[int]:
-        return list(range(1000))
+class _Frame(list):
+    """An output whose release the test can watch (a list cannot carry a weak reference)."""
 
-    result = dg.materialize([frame])
-    assert result.output_for_node("frame") == list(range(1000))  # captured by Dagster...
-    private.release_captured_outputs(result)
-    with pytest.raises(dg.DagsterInvariantViolationError, match="No outputs found"):
-        result.output_for_node("frame")  # ...and released
+
+class _CopyingIOManager(dg.IOManager):
+    """Stores a copy, as our warehouse IO manager does: only the run itself could keep the output."""
+
+    def __init__(self):
+        self.stored = {}
+
+    def handle_output(self, context, obj):
+        self.stored[context.asset_key] = list(obj) if isinstance(obj, list) else obj
+
+    def load_input(self, context):
+        return _Frame(self.stored[context.asset_key])
+
+
+def test_an_uncaptured_in_process_run_keeps_no_output_and_runs_like_dagsters_own(tmp_path):
+    days = dg.DailyPartitionsDefinition(start_date="2025-01-01")
+    freed = []
+
+    @dg.asset(partitions_def=days, io_manager_key="copies")
+    def frame(context) -> _Frame:
+        value = _Frame(range(1000))
+        weakref.finalize(value, freed.append, context.run.run_id)
+        return value
+
+    @dg.asset(partitions_def=days, io_manager_key="copies")
+    def total(context, frame: _Frame) -> int:
+        context.add_output_metadata({"dagster/row_count": len(frame)})
+        return sum(frame)
+
+    io = _CopyingIOManager()
+    job = dg.Definitions(assets=[frame, total], resources={"copies": io}).resolve_implicit_global_asset_job_def()
+    with dg.instance_for_test(temp_dir=str(tmp_path)) as instance:
+        stock = job.execute_in_process(instance=instance, partition_key="2025-01-02")
+        result = private.execute_in_process_uncaptured(
+            job, resources={}, instance=instance, partition_key="2025-01-03", run_config={}, tags={"who": "test"}
+        )
+        gc.collect()
+        assert freed == [result.run_id]  # Dagster's own run still holds its output; ours kept none
+        assert stock.output_for_node("frame") == list(range(1000))
+        with pytest.raises(dg.DagsterInvariantViolationError, match="No outputs found"):
+            result.output_for_node("frame")
+        assert result.success and io.stored[dg.AssetKey("total")] == sum(range(1000))
+        run = instance.get_run_by_id(result.run_id)
+        assert run.tags["who"] == "test" and run.tags["dagster/partition"] == "2025-01-03"
+        mats = result.get_asset_materialization_events()
+        assert [(e.asset_key.to_user_string(), e.partition) for e in mats] == [("frame", "2025-01-03"), ("total", "2025-01-03")]
+        assert mats[1].event_specific_data.materialization.metadata["dagster/row_count"].value == 1000
