@@ -36,6 +36,8 @@ from nba_platform.raw.parsing import SourceParseError
 from nba_platform.raw.validation import Parsed, reason_counts, record, validate
 from nba_platform.table_assets import count_check, emit, partition_dates, table_asset_kwargs
 
+_COMPACT_EVERY = 200  # files parsed before their frames are concatenated into one
+
 
 def _read_all(
     context: dg.AssetExecutionContext,
@@ -50,7 +52,7 @@ def _read_all(
     Returns the good rows, the rejected rows (REJECTED) and the quarantined files. With ``dates`` (files
     that cover more than the partition, i.e. the season schedule) the whole file is validated and its
     record written, and only the rows of those dates are returned."""
-    frames, rejected, quarantined, digests = [], [], [], {}
+    frames, batch, rejected, quarantined, digests = [], [], [], [], {}
     for relpath in relpaths:
         data = zone.read_bytes(relpath)
         digests[relpath] = lz.content_digest(data)
@@ -61,9 +63,19 @@ def _read_all(
             context.log.error(f"{exc} -> quarantined at {dest}")
             quarantined.append(relpath)
             continue
-        frames.append(parsed.frame)
-        rejected.append(parsed.rejected)
-    checked = validate(pl.concat(frames, how="vertical") if frames else schemas.empty(table), table)
+        batch.append(parsed.frame)
+        if parsed.rejected.height:
+            rejected.append(parsed.rejected)
+        # Thousands of small frames (a season of odds snapshots) weigh far more than their rows: compact
+        # them as they come, and let them go before the rows are validated.
+        if len(batch) == _COMPACT_EVERY:
+            frames.append(pl.concat(batch, how="vertical", rechunk=True))
+            batch.clear()
+    combined = pl.concat([*frames, *batch], how="vertical") if frames or batch else schemas.empty(table)
+    frames.clear()
+    batch.clear()
+    checked = validate(combined, table)
+    del combined
     bad = pl.concat([*rejected, checked.rejected]) if rejected else checked.rejected
     for source_file in sorted(set(bad["source_file"].to_list())):
         rows = bad.filter(pl.col("source_file") == source_file)
