@@ -83,7 +83,7 @@ def train_week(
     team_history: pl.DataFrame,
     threads: int = lightgbm_model.PARAMS["num_threads"],
 ) -> ModelBundle:
-    """The week's bundle; `threads` is LightGBM's per fit (the bundle does not depend on it)."""
+    """The week's bundle; `threads` is LightGBM's per fit (the trees do not depend on it, the model text records it)."""
     # Labels and history are played games only: a DNP has no points to learn from.
     player_history = played_only(player_history.filter(pl.col("game_date") < week_start))
     labeled = labeled_rows(features.filter(pl.col("game_date") < week_start), player_history)
