@@ -195,12 +195,12 @@ def _open_pages(data: bytes, location: str) -> list[list[dict[str, Any]]]:
         raise SourceParseError(SOURCE, location, f"not a PDF{hint}")
     try:
         document = pdfium.PdfDocument(data)
+        try:
+            return [_page_words(page) for page in document]  # a page can fail to load on its own
+        finally:
+            document.close()
     except pdfium.PdfiumError as exc:
         raise SourceParseError(SOURCE, location, f"unreadable PDF (truncated or damaged): {exc}") from exc
-    try:
-        return [_page_words(page) for page in document]
-    finally:
-        document.close()
 
 
 def read_injury_report_pdf(data: bytes, location: str) -> InjuryReport:
