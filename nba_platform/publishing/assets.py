@@ -20,7 +20,7 @@ from nba_platform.publishing import best_bets as bets
 from nba_platform.publishing import documents as docs
 from nba_platform.publishing import players as player_docs
 from nba_platform.publishing.page import render_page, table_rows
-from nba_platform.publishing.publisher import HTML_TYPE, read_document, write_document
+from nba_platform.publishing.publisher import HTML_TYPE, Publisher, read_document, write_document
 from nba_platform.publishing.resource import PublisherResource
 from nba_platform.publishing.status import FreshnessReading
 from nba_platform.table_assets import partition_dates, window_mapping
@@ -221,7 +221,7 @@ class UnpublishedDocumentError(RuntimeError):
     """The page of a date whose tonight or best-bets document is not published."""
 
 
-def published(out, relpath: str, asset: str, day: dt.date) -> dict[str, Any]:
+def published(out: Publisher, relpath: str, asset: str, day: dt.date) -> dict[str, Any]:
     """A document the page is built from; its asset writes it earlier in the same run (a dependency)."""
     doc = read_document(out, relpath)
     if doc is None:
