@@ -19,8 +19,12 @@ from nba_platform.raw.validation import Parsed, rejected_rows
 
 SOURCE = "odds_api"
 MARKET = "player_points"
-# A line row's values in the order read_event_odds builds them: the registry's column order.
-_LINE_COLUMNS = tuple(schemas.schema("raw_prop_lines"))
+# The order of a line row's values as read_event_odds builds them (a tuple each: row dicts were a third
+# of a file's parse); the frame is then put in the registry's order, so a registry change fails loudly.
+_LINE_COLUMNS = (
+    "game_date", "snapshot_utc", "event_id", "commence_time_utc", "home_team", "away_team", "bookmaker",
+    "market_last_update_utc", "player_name", "player_lookup", "line", "over_price", "under_price", "source_file",
+)
 
 EVENTS_SCHEMA = pl.Schema(
     {
@@ -134,4 +138,6 @@ def read_event_odds(
             rows.append(row)
         else:
             refused.append((dict(zip(_LINE_COLUMNS, row, strict=True)), "out_of_range: a price beyond 32 bits"))
-    return Parsed(pl.DataFrame(rows, orient="row", schema=schemas.schema("raw_prop_lines")), rejected_rows(location, refused))
+    table = schemas.schema("raw_prop_lines")
+    frame = pl.DataFrame(rows, orient="row", schema={name: table[name] for name in _LINE_COLUMNS}).select(table.names())
+    return Parsed(frame, rejected_rows(location, refused))
