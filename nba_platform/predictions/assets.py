@@ -10,7 +10,7 @@ from nba_platform.analytics.assets import HISTORY_INS
 from nba_platform.core.calendar import TIMEZONE
 from nba_platform.predictions.bundle import ModelBundle
 from nba_platform.predictions.predict import predict_props
-from nba_platform.predictions.training import TRAINING_WEEKS, train_weeks
+from nba_platform.predictions.training import TRAINING_COLUMNS, TRAINING_WEEKS, train_weeks
 from nba_platform.table_assets import emit, table_asset_kwargs, window_mapping
 
 # Weeks start on Monday (ET); today's week exists during the week (end_offset=1).
@@ -91,7 +91,10 @@ def model_metadata(bundle: ModelBundle) -> dict[str, dg.MetadataValue]:
     description="The week's LightGBM booster and minutes model, every system's spread and calibration, and ensemble "
     "weights, all learned from games before the week (walk-forward).",
     ins={
-        "features": dg.AssetIn("ml_feature_store", partition_mapping=TRAINING_WINDOW),
+        # Only the columns training reads (a third of the store's are display and provenance).
+        "features": dg.AssetIn(
+            "ml_feature_store", partition_mapping=TRAINING_WINDOW, metadata={"columns": TRAINING_COLUMNS}
+        ),
         "player_history": dg.AssetIn("player_game_summary", partition_mapping=TRAINING_WINDOW),
         "team_history": dg.AssetIn("team_game_summary", partition_mapping=TRAINING_WINDOW),
     },

@@ -29,13 +29,26 @@ MIN_TRAIN_ROWS = 1000
 TRAINING_WEEKS = 60
 # Weeks of a range trained side by side (train_weeks): the machine's two cores.
 WEEK_WORKERS = 2
+# The feature-store columns training reads: all but the display names, provenance, prices and quality
+# summaries, and the `q_` flags of features the minutes model does not take (it reads `q_<input>` where
+# present, minutes.py). Two weeks trained side by side peak ~50 MiB lower without them.
+_MINUTES_FLAGS = {f"q_{name}" for name in minutes.BASE_INPUTS + minutes.AVAILABILITY_INPUTS}
+_UNREAD = {
+    "tip_time_utc", "player_lookup", "player_name", "over_price", "under_price", "line_books", "line_snapshot_utc",
+    "availability_source", "availability_as_of_utc", "availability_reason", "absence_basis",
+    "missing_feature_count", "quality_score", "feature_version",
+}
+TRAINING_COLUMNS = [
+    c for c in schemas.schema("ml_feature_store").names()
+    if c not in _UNREAD and (not c.startswith("q_") or c in _MINUTES_FLAGS)
+]
 
 
 def labeled_rows(features: pl.DataFrame, player_history: pl.DataFrame) -> pl.DataFrame:
     """Feature rows of played games with the points actually scored (and the minutes, for the minutes model)."""
     actual = player_history.select("game_id", "player_id", pl.col("points").cast(pl.Float64).alias("actual_points"))
     return (
-        schemas.conform(features, "ml_feature_store")
+        schemas.conform(features, "ml_feature_store", TRAINING_COLUMNS)
         .join(actual, on=["game_id", "player_id"], how="inner")
         .join(minutes.played_minutes(player_history), on=["game_id", "player_id"], how="left")
     )
@@ -187,6 +200,7 @@ def train_weeks(
 
         return train_week(week, window(features), window(player_history), window(team_history), threads=threads)
 
+    features = schemas.conform(features, "ml_feature_store", TRAINING_COLUMNS)  # before the windows' copies
     if workers <= 1 or len(weeks) <= 1:
         return {week: one(week, lightgbm_model.PARAMS["num_threads"]) for week in weeks}
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="train_week") as pool:
