@@ -156,6 +156,7 @@ class EngineReusingSqliteEventLogStorage(SqliteEventLogStorage):
 
     def __init__(self, base_dir: str, inst_data: ConfigurableClassData | None = None):
         self._engines: dict[str, Any] = {}  # before the parent's init, which already connects
+        self._schema_seen: set[str] = set()  # tables and columns found present (migrations only add)
         super().__init__(base_dir, inst_data=inst_data)
 
     @classmethod
@@ -178,6 +179,25 @@ class EngineReusingSqliteEventLogStorage(SqliteEventLogStorage):
                 self._engines[shard] = engine
             with engine.connect() as conn, conn.begin():
                 yield conn
+
+    # The stock storage looks up the index shard's schema on every asset event (a new engine and
+    # connection for the tags table, an inspection for the asset key columns): ~0.4 ms an event, 1.2 s
+    # of a 33 s predictions run over 87 dates. What was found present is remembered.
+    def has_table(self, table_name: str) -> bool:
+        if f"table:{table_name}" in self._schema_seen:
+            return True
+        found = super().has_table(table_name)
+        if found:
+            self._schema_seen.add(f"table:{table_name}")
+        return found
+
+    def _has_asset_key_index_cols_on_connection(self, conn: Any) -> bool:
+        if "asset_keys:index_cols" in self._schema_seen:
+            return True
+        found = super()._has_asset_key_index_cols_on_connection(conn)
+        if found:
+            self._schema_seen.add("asset_keys:index_cols")
+        return found
 
     def dispose(self) -> None:
         for engine in self._engines.values():
