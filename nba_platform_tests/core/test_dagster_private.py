@@ -151,6 +151,35 @@ def test_the_engine_reusing_event_log_writes_what_the_stock_storage_reads(tmp_pa
     assert not ours.event_log_storage._engines
 
 
+def test_the_engine_reusing_event_log_looks_up_the_index_schema_once(tmp_path, monkeypatch):
+    """The stock storage checks for the asset-event tags table (a new engine and connection) and the asset
+    key columns on every asset event; ours remembers what it found present."""
+    (tmp_path / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    storage = {"module": "nba_platform.core.dagster_private", "class": "EngineReusingSqliteEventLogStorage",
+               "config": {"base_dir": str(tmp_path / "history" / "runs")}}
+    ours = dg.DagsterInstance.from_ref(private.InstanceRef.from_dir(str(tmp_path), overrides={"event_log_storage": storage}))
+    lookups = []
+    parent = private.SqliteEventLogStorage
+    real_table, real_cols = parent.has_table, parent._has_asset_key_index_cols_on_connection
+    monkeypatch.setattr(parent, "has_table", lambda self, name: lookups.append(name) or real_table(self, name))
+    monkeypatch.setattr(
+        parent, "_has_asset_key_index_cols_on_connection", lambda self, conn: lookups.append("cols") or real_cols(self, conn)
+    )
+    days = dg.DailyPartitionsDefinition(start_date="2025-01-01")
+
+    @dg.asset(partitions_def=days, backfill_policy=dg.BackfillPolicy.single_run())
+    def daily(context) -> dg.MaterializeResult:
+        return dg.MaterializeResult(metadata={"n": 1})
+
+    tags = {"dagster/asset_partition_range_start": "2025-01-01", "dagster/asset_partition_range_end": "2025-01-10"}
+    result = dg.materialize([daily], instance=ours, tags=tags)
+    assert result.success
+    assert ours.get_materialized_partitions(dg.AssetKey("daily")) == {f"2025-01-{d:02d}" for d in range(1, 11)}
+    # Ten materializations (and their planned events), each table and column set looked up once.
+    assert sorted(lookups) == sorted(set(lookups)) and "cols" in lookups, lookups
+    ours.dispose()
+
+
 class _Frame(list):
     """An output whose release the test can watch (a list cannot carry a weak reference)."""
 
