@@ -1,7 +1,7 @@
 """A reader process reads the warehouse while a backfill process writes it: nothing corrupt, nothing lost.
 
 What the settings do: DuckDB allows one writing process *or* several readers on a file, so a plain
-read-only open fails while a run stores a table ("Could not set lock"). The project's readers
+read-only open fails while a run's step holds the file, from its first load to its store ("Could not set lock"). The project's readers
 (`runner.read_table`, `connect_read_only`) retry that with backoff, and the IO manager's writer
 retries the same way when a reader holds the file; each store is one transaction, so a reader sees a
 partition either before or after a run, never half of it. The `duckdb_writer` pool (limit 1) keeps

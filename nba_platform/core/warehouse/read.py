@@ -10,10 +10,11 @@ import tenacity
 from nba_platform.core.settings import default_warehouse_path
 from nba_platform.tables import TABLES
 
-# DuckDB lets one process write a file, or several read it, never both at once: while a run is storing
-# a table (a few hundred ms per step) a reader's open fails with "Could not set lock on file". Readers
-# open short read-only connections and retry that error with backoff (up to READ_LOCK_WAIT_SECONDS);
-# the IO manager's writer retries the same way, so neither side loses data or fails on the other.
+# DuckDB lets one process write a file, or several read it, never both at once: while a run's step holds
+# it (from the step's first load to its store, warehouse/duckdb.StepConnection) a reader's open fails
+# with "Could not set lock on file". Readers open short read-only connections and retry that error with
+# backoff (up to READ_LOCK_WAIT_SECONDS); the IO manager's writer retries the same way, so neither side
+# loses data or fails on the other.
 READ_LOCK_WAIT_SECONDS = 120.0
 
 
