@@ -84,6 +84,13 @@ def _split(labeled: pl.DataFrame, week_start: dt.date) -> tuple[pl.DataFrame, pl
     )
 
 
+def _before(frame: pl.DataFrame, day: dt.date) -> pl.DataFrame:
+    """The rows dated before `day`; the frame itself when it has none later (a range run's windows are cut
+    already, and a filter copies every column: two weeks side by side held each frame twice)."""
+    latest = frame["game_date"].max() if frame.height else None
+    return frame if latest is None or latest < day else frame.filter(pl.col("game_date") < day)
+
+
 def _mae(predicted: pl.Series, actual: pl.Series) -> float | None:
     both = pl.DataFrame({"p": predicted, "a": actual}).drop_nulls()
     return float((both["p"] - both["a"]).abs().mean()) if both.height else None
@@ -98,9 +105,9 @@ def train_week(
 ) -> ModelBundle:
     """The week's bundle; `threads` is LightGBM's per fit (the trees do not depend on it, the model text records it)."""
     # Labels and history are played games only: a DNP has no points to learn from.
-    player_history = played_only(player_history.filter(pl.col("game_date") < week_start))
-    labeled = labeled_rows(features.filter(pl.col("game_date") < week_start), player_history)
-    team_history = team_history.filter(pl.col("game_date") < week_start)
+    player_history = played_only(_before(player_history, week_start))
+    labeled = labeled_rows(_before(features, week_start), player_history)
+    team_history = _before(team_history, week_start)
     system_ids = [s.system_id for s in BASE_SYSTEMS]
     if labeled.height < MIN_TRAIN_ROWS:
         return ModelBundle(
