@@ -87,8 +87,10 @@ def _split(labeled: pl.DataFrame, week_start: dt.date) -> tuple[pl.DataFrame, pl
 def _before(frame: pl.DataFrame, day: dt.date) -> pl.DataFrame:
     """The rows dated before `day`; the frame itself when it has none later (a range run's windows are cut
     already, and a filter copies every column: two weeks side by side held each frame twice)."""
-    latest = frame["game_date"].max() if frame.height else None
-    return frame if latest is None or latest < day else frame.filter(pl.col("game_date") < day)
+    dates = frame["game_date"]
+    if dates.len() and dates.null_count() == 0 and dates.max() < day:
+        return frame
+    return frame.filter(pl.col("game_date") < day)
 
 
 def _mae(predicted: pl.Series, actual: pl.Series) -> float | None:

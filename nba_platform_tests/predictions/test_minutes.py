@@ -175,3 +175,17 @@ def test_a_bundle_trained_before_projected_minutes_existed_still_predicts():
     predicted = lightgbm_model.LightGBMSystem().predict(SystemInputs(rows, players, teams, old))
     assert predicted["predicted_points"].to_list() == pytest.approx(booster.predict(lightgbm_model.matrix(rows, old_names)).tolist())
     assert predicted["predicted_points"].null_count() == 0
+
+
+def test_training_reads_every_feature_and_the_flags_the_minutes_model_takes():
+    from nba_platform.predictions.training import TRAINING_COLUMNS
+
+    store = schemas.schema("ml_feature_store").names()
+    kept = set(TRAINING_COLUMNS)
+    # Every feature the store holds (`projected_minutes` is added in training, by the minutes model).
+    assert set(schemas.FEATURE_COLUMNS) - {minutes.PROJECTED} <= kept
+    assert {f"q_{name}" for name in minutes.BASE_INPUTS + minutes.AVAILABILITY_INPUTS if f"q_{name}" in store} <= kept
+    assert {"game_id", "player_id", "game_date", "points_line", "availability_status", "league_pace"} <= kept
+    # What is left out is display, provenance, prices and the flags of features the minutes model does not take.
+    assert {"player_name", "over_price", "feature_version", "q_points_ewma"}.isdisjoint(kept)
+    assert [c for c in store if c in kept] == TRAINING_COLUMNS  # the store's order

@@ -94,7 +94,8 @@ def _open(database: str, connection_config: dict) -> duckdb.DuckDBPyConnection:
 
 class StepConnection:
     """One warehouse connection for a step's loads and its store: opened at the step's first load (or its
-    store), closed after the store, and when the run (in process) or the step's process ends.
+    store) and closed after the store. A step that stores no table (the exports) or fails before its store
+    leaves it to the next step, or to the end of the run (in process) or of the step's process.
 
     Opening the file reads its catalog (~30 ms here) and closing it after a write checkpoints the WAL:
     a connection per load and per store was ~3.5 s of a 9 s daily run (48 opens). The writer's lock is
@@ -186,7 +187,7 @@ class WarehouseIOManager(DuckDBIOManager):
 
     @contextmanager
     def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator[DbIOManager]:
-        # Each step's loads and store share a connection; one a failed step left open closes here.
+        # Each step's loads and store share a connection (StepConnection); what is still open closes here.
         step_connection = StepConnection()
         try:
             yield self._io_manager(step_connection)
