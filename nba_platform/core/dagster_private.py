@@ -32,7 +32,7 @@ Why each one (checked against dagster 1.13 / dagster-duckdb 0.29; `TimeWindow` i
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -184,20 +184,17 @@ class EngineReusingSqliteEventLogStorage(SqliteEventLogStorage):
     # connection for the tags table, an inspection for the asset key columns): ~0.4 ms an event, 1.2 s
     # of a 33 s predictions run over 87 dates. What was found present is remembered.
     def has_table(self, table_name: str) -> bool:
-        if f"table:{table_name}" in self._schema_seen:
-            return True
-        found = super().has_table(table_name)
-        if found:
-            self._schema_seen.add(f"table:{table_name}")
-        return found
+        parent = super().has_table
+        return self._present(f"table:{table_name}", lambda: parent(table_name))
 
     def _has_asset_key_index_cols_on_connection(self, conn: Any) -> bool:
-        if "asset_keys:index_cols" in self._schema_seen:
-            return True
-        found = super()._has_asset_key_index_cols_on_connection(conn)
-        if found:
-            self._schema_seen.add("asset_keys:index_cols")
-        return found
+        parent = super()._has_asset_key_index_cols_on_connection
+        return self._present("asset_keys:index_cols", lambda: parent(conn))
+
+    def _present(self, what: str, look_up: Callable[[], bool]) -> bool:
+        if what not in self._schema_seen and look_up():
+            self._schema_seen.add(what)
+        return what in self._schema_seen
 
     def dispose(self) -> None:
         for engine in self._engines.values():

@@ -135,7 +135,7 @@ def test_a_steps_loads_and_store_share_one_connection_closed_after_its_store(tmp
         assert con.sql("select k, total from analytics.joined order by k").fetchall() == [(1, 15), (2, 26)]
 
 
-def test_a_failed_step_leaves_the_file_free_and_the_memory_limit_as_configured(tmp_path):
+def test_a_failed_step_leaves_the_file_free(tmp_path):
     db = str(tmp_path / "w.duckdb")
     seen = {}
 

@@ -23,7 +23,7 @@ def prior_weights(systems: list[str], with_line: bool) -> dict[str, float]:
 def fit_weights(rows: pl.DataFrame, components: list[str]) -> dict[str, float] | None:
     """NNLS weights of `components` (columns of predictions) against `actual_points`; None if too few rows."""
     # Imported here: only the weekly training fits weights, and scipy.optimize adds ~0.3-0.5 s to the
-    # start of every process that imports the predictions (a daily run is ~17 s).
+    # start of every process that imports the predictions, a daily run's included.
     from scipy.optimize import nnls
 
     complete = rows.drop_nulls([*components, "actual_points"])
