@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from nba_platform.core.settings import configure_openmp
+from nba_platform.core.settings import configure_openmp, freeze_long_lived, pause_collector
 
 # The code location is an entry point (`dagster dev`, the forkserver's preload, Dagster+): libgomp reads
 # OMP_WAIT_POLICY once, when lightgbm is first imported, so it is set before the imports below load it.
 configure_openmp()
+# The imports and the definitions below live as long as the process: built without the cyclic collector,
+# frozen out of its way at the end of this module (core/settings.py says why).
+_COLLECTOR_WAS_ON = pause_collector()
 
 from pathlib import Path  # noqa: I001  (after configure_openmp on purpose)
 
@@ -124,3 +127,5 @@ def build_defs(resources: dict[str, object] | None = None) -> dg.Definitions:
 
 
 defs = build_defs()
+
+freeze_long_lived(resume=_COLLECTOR_WAS_ON)

@@ -142,6 +142,10 @@ def test_the_engine_reusing_event_log_writes_what_the_stock_storage_reads(tmp_pa
     result = dg.materialize([daily], instance=ours, tags=tags)
     assert result.success
     assert set(ours.event_log_storage._engines) == {result.run_id, "index"}  # one engine per shard, kept
+    for engine in ours.event_log_storage._engines.values():  # WAL files, synced at checkpoints, not commits
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("pragma journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("pragma synchronous").scalar() == 1  # NORMAL (FULL is 2)
     stock = dg.DagsterInstance.from_config(str(tmp_path))
     assert type(stock.event_log_storage).__name__ == "SqliteEventLogStorage"
     assert [r.run_id for r in stock.get_runs()] == [result.run_id]

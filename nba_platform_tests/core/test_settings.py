@@ -3,6 +3,7 @@ both settings load and validate; importing the package changes nothing; the depl
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
@@ -22,6 +23,8 @@ from nba_platform.core.settings import (
     ProdSettings,
     Settings,
     configure_openmp,
+    freeze_long_lived,
+    pause_collector,
     platform_env,
 )
 from nba_platform.core.warehouse.bigquery import BigQueryWarehouseIOManager
@@ -217,6 +220,40 @@ def test_the_code_location_sets_omp_wait_policy_before_lightgbm_loads(tmp_path, 
                           capture_output=True, text=True, timeout=180)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout.strip().splitlines()[-1]) == [expected]
+
+
+def test_the_code_location_builds_its_objects_without_full_collections_then_freezes_them(tmp_path):
+    """What the code location imports and builds lives as long as the process: no full collection walks it
+    while it is made, it is then frozen (no later one walks it), and collection is on for what runs make."""
+    code = (
+        "import gc, json\n"
+        "full = []\n"
+        "gc.callbacks.append(lambda phase, info: phase == 'start' and info['generation'] == 2 and full.append(1))\n"
+        "import nba_platform.definitions\n"
+        "print(json.dumps({'enabled': gc.isenabled(), 'frozen': gc.get_freeze_count(), 'full': len(full)}))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=_env_without_omp(tmp_path), capture_output=True,
+                          text=True, timeout=180)
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen["enabled"] is True and seen["full"] == 0, seen
+    assert seen["frozen"] > 200_000, seen  # dagster, polars, lightgbm and the graph (~430,000 objects here)
+
+
+def test_a_collector_that_was_off_stays_off():
+    was_on = gc.isenabled()
+    try:
+        gc.disable()
+        assert pause_collector() is False
+        freeze_long_lived(resume=False)
+        assert not gc.isenabled()
+        gc.enable()
+        assert pause_collector() is True and not gc.isenabled()
+        freeze_long_lived(resume=True)
+        assert gc.isenabled()
+    finally:
+        gc.unfreeze()
+        (gc.enable if was_on else gc.disable)()
 
 
 def _run(argv: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
