@@ -28,6 +28,8 @@ import lightgbm as lgb
 import numpy as np
 import polars as pl
 
+from nba_platform.predictions import lgbm_threads
+
 PROJECTED = "projected_minutes"
 # Regulation is 48 minutes; overtime adds 5 each, and nobody plays more than that in practice.
 MAX_MINUTES = 58.0
@@ -214,7 +216,7 @@ def project(features: pl.DataFrame, model: MinutesModel | None) -> pl.Series:
     """Projected minutes for every feature row (null without a model)."""
     if model is None or features.is_empty():
         return pl.Series(PROJECTED, [None] * features.height, dtype=pl.Float64)
-    predicted = np.clip(model.booster().predict(matrix(features, model.inputs)), 0.0, MAX_MINUTES)
+    predicted = np.clip(lgbm_threads.predict(model.booster(), matrix(features, model.inputs)), 0.0, MAX_MINUTES)
     return pl.Series(PROJECTED, predicted, dtype=pl.Float64)
 
 
@@ -244,7 +246,7 @@ def cross_fitted(
         held = indexed.filter(pl.col("_fold") == fold)
         others = indexed.filter((pl.col("_fold") != fold) & pl.col("actual_minutes").is_not_null())
         booster = _fit(others, model.inputs, model.rounds, threads)
-        out[held["_row"].to_numpy()] = np.clip(booster.predict(matrix(held, model.inputs)), 0.0, MAX_MINUTES)
+        out[held["_row"].to_numpy()] = np.clip(lgbm_threads.predict(booster, matrix(held, model.inputs)), 0.0, MAX_MINUTES)
     return pl.Series(PROJECTED, out, dtype=pl.Float64)
 
 

@@ -11,6 +11,7 @@ import numpy as np
 import polars as pl
 
 from nba_platform import tables as schemas
+from nba_platform.predictions import lgbm_threads
 from nba_platform.predictions.systems.base import SystemInputs
 
 FEATURES = list(schemas.FEATURE_COLUMNS)
@@ -71,7 +72,7 @@ def train(
         callbacks=[lgb.early_stopping(EARLY_STOPPING, verbose=False)],
     )
     rounds = booster.best_iteration or MAX_ROUNDS
-    predicted = booster.predict(matrix(valid_rows), num_iteration=rounds)
+    predicted = lgbm_threads.predict(booster, matrix(valid_rows), num_iteration=rounds)
     mae = float(np.mean(np.abs(predicted - valid_rows["actual_points"].to_numpy())))
     return booster, rounds, mae
 
@@ -89,5 +90,5 @@ class LightGBMSystem:
             # No model for this week (not enough history before it): abstain, never guess.
             return keys.with_columns(predicted_points=pl.lit(None, dtype=pl.Float64))
         # The booster's own feature list: a week trained before a feature was added still predicts.
-        predicted = booster.predict(matrix(inputs.features, booster.feature_name()))
+        predicted = lgbm_threads.predict(booster, matrix(inputs.features, booster.feature_name()))
         return keys.with_columns(predicted_points=pl.Series(predicted, dtype=pl.Float64))
