@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # One thread trains as a week does in `training.train_weeks` (datasets with sparse columns, one thread);
 # the other predicts through our helper. With `booster.predict`'s default count instead, this process dies
-# of SIGSEGV in SparseBin::Push within 2-6 s on our 2-core machines.
+# of SIGSEGV in LightGBM's dataset code within 2-6 s on our 2-core machines.
 _RACE = """
 import sys, threading, time
 import numpy as np, lightgbm as lgb
