@@ -7,9 +7,9 @@ runs its parallel loops with the count at the time of each loop. The count is a 
 in threads, one LightGBM thread each: a prediction with the default count in one week's thread while the
 other builds its dataset made that loop write past its buffers: a SIGSEGV in LightGBM's dataset code
 killed a simulated season's backfill (a two-thread reproduction dies the same way in 2-6 s,
-`nba_platform_tests/predictions/test_lgbm_threads.py`). So no
-call of ours leaves the count to LightGBM: training passes its `threads`, and every prediction runs on
-`PREDICT_THREADS` (one: a week's validation is ~10,000 rows, a date ~1,500, milliseconds either way).
+`nba_platform_tests/predictions/test_lgbm_threads.py`). So no call of ours leaves the count to LightGBM:
+training passes its `threads`, and every prediction runs on `PREDICT_THREADS` (one: a week's validation
+is ~10,000 rows, a date ~1,500, milliseconds either way).
 """
 
 from __future__ import annotations
