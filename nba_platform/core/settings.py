@@ -257,7 +257,7 @@ def configure_openmp(environ: MutableMapping[str, str] | None = None) -> None:
 # the process. Each full collection walks all of them: several while they are imported, and one more at
 # interpreter exit (~1.3 s of every CLI and run process here). The code location builds them with the
 # collector paused, then freezes them (moves them to its permanent generation, which no collection
-# walks; forked step processes then share their pages too). Objects made later are collected as usual.
+# walks, also in the step processes the forkserver forks). Objects made later are collected as usual.
 
 
 def pause_collector() -> bool:
