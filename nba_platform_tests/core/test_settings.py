@@ -197,6 +197,13 @@ def _env_without_omp(tmp_path, preset: str | None = None) -> dict[str, str]:
     return env
 
 
+def _last_json(code: str, env: dict[str, str]):
+    """Run `code` in a fresh interpreter (imports happen as an entry point's would) and read its last line."""
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def test_importing_the_package_changes_no_environment_variable(tmp_path):
     code = _SPY + (
         "import nba_platform\n"
@@ -206,20 +213,14 @@ def test_importing_the_package_changes_no_environment_variable(tmp_path):
         "print(json.dumps({'unchanged': unchanged, 'omp': os.environ.get('OMP_WAIT_POLICY'), 'seen': seen,\n"
         "                  'filters': len(filters)}))"
     )
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=_env_without_omp(tmp_path), capture_output=True,
-                          text=True, timeout=180)
-    assert done.returncode == 0, done.stderr
     # lightgbm loaded with the environment as it was, and importing installed no log filter.
-    assert json.loads(done.stdout.strip().splitlines()[-1]) == {"unchanged": True, "omp": None, "seen": [None], "filters": 0}
+    assert _last_json(code, _env_without_omp(tmp_path)) == {"unchanged": True, "omp": None, "seen": [None], "filters": 0}
 
 
 @pytest.mark.parametrize(("preset", "expected"), [(None, "PASSIVE"), ("ACTIVE", "ACTIVE")])
 def test_the_code_location_sets_omp_wait_policy_before_lightgbm_loads(tmp_path, preset, expected):
     code = _SPY + "import nba_platform.definitions\nprint(json.dumps(seen))"
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=_env_without_omp(tmp_path, preset),
-                          capture_output=True, text=True, timeout=180)
-    assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout.strip().splitlines()[-1]) == [expected]
+    assert _last_json(code, _env_without_omp(tmp_path, preset)) == [expected]
 
 
 def test_the_code_location_builds_its_objects_without_full_collections_then_freezes_them(tmp_path):
@@ -232,10 +233,7 @@ def test_the_code_location_builds_its_objects_without_full_collections_then_free
         "import nba_platform.definitions\n"
         "print(json.dumps({'enabled': gc.isenabled(), 'frozen': gc.get_freeze_count(), 'full': len(full)}))"
     )
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=_env_without_omp(tmp_path), capture_output=True,
-                          text=True, timeout=180)
-    assert done.returncode == 0, done.stderr
-    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    seen = _last_json(code, _env_without_omp(tmp_path))
     assert seen["enabled"] is True and seen["full"] == 0, seen
     assert seen["frozen"] > 200_000, seen  # dagster, polars, lightgbm and the graph (~430,000 objects here)
 
