@@ -23,7 +23,9 @@ from nba_platform.core.warehouse.read import connect_read_only, read_table
 from ..helpers import table
 from .conftest import START, cli_start
 
-CUT = START + dt.timedelta(days=4)  # the writer backfills START..CUT (two runs around the weekly model)
+# The writer backfills START..CUT in chunks of two dates (three chunks, seven runs), so the table the
+# reader reads appears in the first chunk and grows in the next two while the reader reads it.
+CUT = START + dt.timedelta(days=4)
 
 
 def test_reads_during_a_backfill_never_see_partial_data_and_the_run_loses_nothing(reference, tmp_path):
@@ -32,10 +34,11 @@ def test_reads_during_a_backfill_never_see_partial_data_and_the_run_loses_nothin
     home = tmp_path / "home"
     warehouse = home / "warehouse.duckdb"
     writer = cli_start(
-        "backfill", "--start", START.isoformat(), "--end", CUT.isoformat(), "--chunk-days", "5",
+        "backfill", "--start", START.isoformat(), "--end", CUT.isoformat(), "--chunk-days", "2",
         "--landing", str(reference.landing), home=home, log=tmp_path / "writer.log",
     )
-    reads, refused, held = 0, 0, False
+    reads, refused, held, writer_went_on = 0, 0, False, False
+    states = set()  # the sets of dates the reader saw
     try:
         while writer.poll() is None:
             time.sleep(0.05)
@@ -53,6 +56,7 @@ def test_reads_during_a_backfill_never_see_partial_data_and_the_run_loses_nothin
             except duckdb.CatalogException:
                 continue  # the table is not created yet
             reads += 1
+            states.add(frozenset(rows["game_date"].unique()))
             for day, count in rows.group_by("game_date").len().iter_rows():
                 assert count == expected[day], (day, count)
             if not held and rows.height:
@@ -61,13 +65,16 @@ def test_reads_during_a_backfill_never_see_partial_data_and_the_run_loses_nothin
                     assert conn.execute("select count(*) from analytics.player_game_summary").fetchone()[0] == rows.height
                     time.sleep(3)
                 held = True
+                writer_went_on = writer.poll() is None  # the hold came before the writer's last store
     finally:
         if writer.poll() is None:
             writer.kill()
         writer.wait(timeout=60)
     assert writer.returncode == 0, (tmp_path / "writer.log").read_text()
-    assert reads >= 3 and held
-    print(f"reads {reads}, bare read-only opens refused {refused}")  # noqa: T201
+    # How many reads land between the writer's steps depends on the machine's load (CI runs two tests
+    # side by side); that the reader held the file mid-run and the run went on and finished does not.
+    assert held and writer_went_on and reads >= 2, (reads, held, writer_went_on)
+    print(f"reads {reads}, states {len(states)}, bare read-only opens refused {refused}")  # noqa: T201
     # Nothing lost or changed by the readers: the tables equal the reference run's rows of those dates.
     for name in schemas.TABLES:
         keys = list(schemas.TABLES[name].keys)
