@@ -39,6 +39,7 @@ def test_reads_during_a_backfill_never_see_partial_data_and_the_run_loses_nothin
     )
     reads, refused, held, writer_went_on = 0, 0, False, False
     states = set()  # the sets of dates the reader saw
+    began, timeline = time.monotonic(), []  # (s since start, what, s the read waited, rows): a failure's story
     try:
         while writer.poll() is None:
             time.sleep(0.05)
@@ -51,11 +52,13 @@ def test_reads_during_a_backfill_never_see_partial_data_and_the_run_loses_nothin
                 assert "lock" in str(exc).lower()
                 refused += 1
             # The project's reader waits for the lock instead, and sees whole partitions only.
+            asked = time.monotonic()
             try:
                 rows = read_table("player_game_summary", str(warehouse))
             except duckdb.CatalogException:
                 continue  # the table is not created yet
             reads += 1
+            timeline.append((round(asked - began, 1), "read", round(time.monotonic() - asked, 1), rows.height))
             states.add(frozenset(rows["game_date"].unique()))
             for day, count in rows.group_by("game_date").len().iter_rows():
                 assert count == expected[day], (day, count)
@@ -66,14 +69,16 @@ def test_reads_during_a_backfill_never_see_partial_data_and_the_run_loses_nothin
                     time.sleep(3)
                 held = True
                 writer_went_on = writer.poll() is None  # the hold came before the writer's last store
+                timeline.append((round(time.monotonic() - began, 1), "held 3 s", None, rows.height))
     finally:
         if writer.poll() is None:
             writer.kill()
         writer.wait(timeout=60)
+    timeline.append((round(time.monotonic() - began, 1), f"writer exited {writer.returncode}", None, None))
     assert writer.returncode == 0, (tmp_path / "writer.log").read_text()
     # How many reads land between the writer's steps depends on the machine's load (CI runs two tests
     # side by side); that the reader held the file mid-run and the run went on and finished does not.
-    assert held and writer_went_on and reads >= 2, (reads, held, writer_went_on)
+    assert held and writer_went_on and reads >= 2, timeline
     print(f"reads {reads}, states {len(states)}, bare read-only opens refused {refused}")  # noqa: T201
     # Nothing lost or changed by the readers: the tables equal the reference run's rows of those dates.
     for name in schemas.TABLES:
