@@ -68,7 +68,7 @@ def test_reads_during_a_backfill_never_see_partial_data_and_the_run_loses_nothin
                     assert conn.execute("select count(*) from analytics.player_game_summary").fetchone()[0] == rows.height
                     time.sleep(3)
                 held = True
-                writer_went_on = writer.poll() is None  # the hold came before the writer's last store
+                writer_went_on = writer.poll() is None  # the writer was still running when the reader let go
                 timeline.append((round(time.monotonic() - began, 1), "held 3 s", None, rows.height))
     finally:
         if writer.poll() is None:
