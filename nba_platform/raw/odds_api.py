@@ -20,11 +20,24 @@ from nba_platform.raw.validation import Parsed, rejected_rows
 SOURCE = "odds_api"
 MARKET = "player_points"
 # The order of a line row's values as read_event_odds builds them (a tuple each: row dicts were a third
-# of a file's parse); the frame is then put in the registry's order, so a registry change fails loudly.
+# of a file's parse). It is the registry's, so the frame needs no reordering; a registry change fails here.
 _LINE_COLUMNS = (
     "game_date", "snapshot_utc", "event_id", "commence_time_utc", "home_team", "away_team", "bookmaker",
     "market_last_update_utc", "player_name", "player_lookup", "line", "over_price", "under_price", "source_file",
 )
+if _LINE_COLUMNS != tuple(schemas.schema("raw_prop_lines").names()):
+    raise RuntimeError("odds_api._LINE_COLUMNS no longer follows the raw_prop_lines registry: update read_event_odds")
+# Timestamps go into the frame as microseconds since the epoch, then are cast: polars builds an Int64
+# column from Python ints several times faster than a Datetime column from aware datetimes, and a
+# season is ~5,000 files of ~90 lines each.
+_TIMESTAMPS = [c for c, dtype in schemas.schema("raw_prop_lines").items() if dtype == schemas.UTC_TS]
+_ROW_SCHEMA = {c: pl.Int64 if c in _TIMESTAMPS else dtype for c, dtype in schemas.schema("raw_prop_lines").items()}
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_MICROSECOND = dt.timedelta(microseconds=1)
+
+
+def _micros(value: dt.datetime | None) -> int | None:
+    return None if value is None else (value - _EPOCH) // _MICROSECOND
 
 EVENTS_SCHEMA = pl.Schema(
     {
@@ -131,13 +144,14 @@ def read_event_odds(
                 row[side] = price
 
     rows = []
+    snapshot_us, commence_us = _micros(snapshot), _micros(commence)
     for (book, player, point), v in lines.items():
-        row = (game_date, snapshot, event_id, commence, home, away, book, v["updated"], player,
-               player_lookup(player), point, v["Over"], v["Under"], location)
         if all(p is None or -(2**31) <= p < 2**31 for p in (v["Over"], v["Under"])):
-            rows.append(row)
+            rows.append((game_date, snapshot_us, event_id, commence_us, home, away, book, _micros(v["updated"]), player,
+                         player_lookup(player), point, v["Over"], v["Under"], location))
         else:
+            row = (game_date, snapshot, event_id, commence, home, away, book, v["updated"], player,
+                   player_lookup(player), point, v["Over"], v["Under"], location)
             refused.append((dict(zip(_LINE_COLUMNS, row, strict=True)), "out_of_range: a price beyond 32 bits"))
-    table = schemas.schema("raw_prop_lines")
-    frame = pl.DataFrame(rows, orient="row", schema={name: table[name] for name in _LINE_COLUMNS}).select(table.names())
+    frame = pl.DataFrame(rows, orient="row", schema=_ROW_SCHEMA).with_columns(pl.col(_TIMESTAMPS).cast(schemas.UTC_TS))
     return Parsed(frame, rejected_rows(location, refused))
