@@ -88,6 +88,30 @@ def test_event_odds_real_capture_pivots_over_and_under():
     assert df["snapshot_utc"].unique().to_list() == [snap]
 
 
+def test_event_odds_timestamps_keep_their_instant_to_the_microsecond():
+    # Offsets, fractions of a second and a timestamp without an offset (read as UTC), before 1970 too.
+    def book(key, last_update):
+        outcomes = [{"name": side, "description": "Jalen Brunson", "price": -110, "point": 27.5} for side in ("Over", "Under")]
+        return {"key": key, "markets": [{"key": "player_points", "last_update": last_update, "outcomes": outcomes}]}
+
+    payload = {
+        "id": "e1", "commence_time": "2025-03-15T19:30:00-04:00", "home_team": "New York Knicks", "away_team": "Boston Celtics",
+        "bookmakers": [book("a", "2025-03-15T22:59:12.123456Z"), book("b", "2025-03-15T18:00:00"), book("c", "1969-12-31T23:59:59.5Z"),
+                       {"key": "d", "markets": [{"key": "player_points", "outcomes": book("d", None)["markets"][0]["outcomes"]}]}],
+    }
+    snap = dt.datetime(2025, 3, 15, 23, 0, 0, 1, tzinfo=dt.UTC)
+    df = parse_event_odds(json.dumps(payload).encode(), "o", dt.date(2025, 3, 15), snap)
+    assert df.schema == schemas.schema("raw_prop_lines")
+    assert df["commence_time_utc"].unique().to_list() == [dt.datetime(2025, 3, 15, 23, 30, tzinfo=dt.UTC)]
+    assert df["snapshot_utc"].unique().to_list() == [snap]
+    assert df.sort("bookmaker")["market_last_update_utc"].to_list() == [
+        dt.datetime(2025, 3, 15, 22, 59, 12, 123456, tzinfo=dt.UTC),
+        dt.datetime(2025, 3, 15, 18, 0, tzinfo=dt.UTC),
+        dt.datetime(1969, 12, 31, 23, 59, 59, 500000, tzinfo=dt.UTC),
+        None,
+    ]
+
+
 def test_historical_events_wrapper_is_unwrapped():
     df = parse_events((FIXTURES / "odds_api" / "events_historical_2025-03-09T235538Z.json").read_bytes(), "e")
     assert df.height == 16
