@@ -25,13 +25,14 @@ _LINE_COLUMNS = (
     "game_date", "snapshot_utc", "event_id", "commence_time_utc", "home_team", "away_team", "bookmaker",
     "market_last_update_utc", "player_name", "player_lookup", "line", "over_price", "under_price", "source_file",
 )
-if _LINE_COLUMNS != tuple(schemas.schema("raw_prop_lines").names()):
+_LINES = schemas.schema("raw_prop_lines")
+if _LINE_COLUMNS != tuple(_LINES.names()):
     raise RuntimeError("odds_api._LINE_COLUMNS no longer follows the raw_prop_lines registry: update read_event_odds")
 # Timestamps go into the frame as microseconds since the epoch, then are cast: polars builds an Int64
 # column from Python ints several times faster than a Datetime column from aware datetimes, and a
 # season is ~5,000 files of ~90 lines each.
-_TIMESTAMPS = [c for c, dtype in schemas.schema("raw_prop_lines").items() if dtype == schemas.UTC_TS]
-_ROW_SCHEMA = {c: pl.Int64 if c in _TIMESTAMPS else dtype for c, dtype in schemas.schema("raw_prop_lines").items()}
+_TIMESTAMPS = [c for c, dtype in _LINES.items() if dtype == schemas.UTC_TS]
+_ROW_SCHEMA = {c: pl.Int64 if c in _TIMESTAMPS else dtype for c, dtype in _LINES.items()}
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _MICROSECOND = dt.timedelta(microseconds=1)
 
