@@ -78,6 +78,9 @@ def test_conform_orders_and_types_columns_and_refuses_missing_ones():
     with pytest.raises(SchemaMismatchError, match=r"system_daily_performance: missing columns \['predictions'\]"):
         conform(frame.drop("predictions"), "system_daily_performance")
     assert conform(pl.DataFrame(), "raw_schedule").schema == empty("raw_schedule").schema == tables.schema("raw_schedule")
+    assert conform(out, "system_daily_performance") is out  # already conformed: the same frame, no copy
+    narrower = out.with_columns(pl.col("predictions").cast(pl.Int16))  # same names and order, one dtype differs
+    assert conform(narrower, "system_daily_performance").schema == schema
 
 
 def test_the_registry_is_pure_polars():
