@@ -43,10 +43,10 @@ def recommendation_expr() -> pl.Expr:
     )
 
 
-def _predict_week(features: pl.DataFrame, bundle: ModelBundle | None, player_history, team_history) -> pl.DataFrame:
+def _predict_week(features: pl.DataFrame, bundle: ModelBundle | None, history: SystemInputs) -> pl.DataFrame:
     # The week's minutes model completes the feature vector the systems read (null without one).
     features = minutes.with_projection(features, bundle.minutes if bundle is not None else None)
-    inputs = SystemInputs(features, player_history, team_history, bundle)
+    inputs = history.for_rows(features, bundle)
     wide = system_predictions(features, inputs).join(
         features.select("game_id", "player_id", minutes.PROJECTED, pl.col("points_line").alias(ensemble.LINE)),
         on=["game_id", "player_id"],
@@ -89,11 +89,15 @@ def predict_props(
     features = schemas.conform(features, "ml_feature_store")
     if features.is_empty():
         return schemas.empty("player_prop_predictions")
-    player_history = played_only(schemas.conform(player_history, "player_game_summary"))
-    team_history = schemas.conform(team_history, "team_game_summary")
+    # Every week reads the same history (each system takes only what precedes a row's date from it).
+    history = SystemInputs(
+        features.clear(),
+        played_only(schemas.conform(player_history, "player_game_summary")),
+        schemas.conform(team_history, "team_game_summary"),
+    )
     weeks = features.with_columns(_week=pl.col("game_date").map_elements(week_start, return_dtype=pl.Date))
     parts = [
-        _predict_week(rows.drop("_week"), bundles.get(week), player_history, team_history)
+        _predict_week(rows.drop("_week"), bundles.get(week), history)
         for (week,), rows in weeks.group_by(["_week"], maintain_order=True)
     ]
     keys = features.select(

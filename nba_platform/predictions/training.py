@@ -58,7 +58,7 @@ def system_predictions(rows: pl.DataFrame, inputs: SystemInputs) -> pl.DataFrame
     """One column per base system (named by system id) beside the rows' keys."""
     out = rows.select("game_id", "player_id")
     for system in BASE_SYSTEMS:
-        predicted = system.predict(SystemInputs(rows, inputs.player_history, inputs.team_history, inputs.bundle))
+        predicted = system.predict(inputs.for_rows(rows, inputs.bundle))
         out = out.join(predicted.rename({"predicted_points": system.system_id}), on=["game_id", "player_id"], how="left")
     return out
 

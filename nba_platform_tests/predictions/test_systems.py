@@ -170,6 +170,25 @@ def test_untrained_week_abstains_for_lightgbm_but_others_predict():
     assert set(preds["recommendation"]) == {"NO_LINE"}  # no lines in this league: still predicted
 
 
+def test_a_range_predicts_each_week_as_that_week_alone_and_derives_the_history_once(monkeypatch):
+    from nba_platform.predictions.systems import similarity
+
+    features, players, teams, dates = _league(40)
+    target = features.filter(pl.col("game_date") >= dates[-12])  # three weeks
+    weeks = target.with_columns(week=pl.col("game_date").dt.truncate("1w"))["week"].unique().sort().to_list()
+    assert len(weeks) >= 3
+    calls = []
+    descriptors = similarity.past_game_descriptors
+    monkeypatch.setattr(similarity, "past_game_descriptors", lambda p, t: calls.append(1) or descriptors(p, t))
+    together = predict_props(target, {}, players, teams)
+    assert len(calls) == 1  # once for the range, not once a week
+    alone = pl.concat(
+        predict_props(target.filter(pl.col("game_date").dt.truncate("1w") == w), {}, players, teams) for w in weeks
+    ).sort("game_date", "game_id", "player_id", "system_id")
+    assert together.filter(pl.col("system_id") == "similarity")["predicted_points"].null_count() < together.height // 5
+    assert together.equals(alone)
+
+
 def test_evaluate_report_is_consistent_with_the_results():
     features, players, teams, dates = _league(60)
     target = features.filter(pl.col("game_date") >= dates[-10])

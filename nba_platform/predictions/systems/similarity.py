@@ -60,7 +60,7 @@ class Similarity:
         )
         if targets.is_empty() or inputs.player_history.is_empty():
             return targets.select("game_id", "player_id", predicted_points=pl.lit(None, dtype=pl.Float64))
-        past = past_game_descriptors(inputs.player_history, inputs.team_history)
+        past = inputs.from_history("similarity.past_games", past_game_descriptors)
         # A descriptor missing on either side contributes nothing rather than a made-up distance.
         distance = pl.sum_horizontal(
             [
