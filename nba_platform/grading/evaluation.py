@@ -51,24 +51,27 @@ def _mae(rows: pl.DataFrame, columns: list[str]) -> dict[str, float | None]:
     }
 
 
-def reliability(results: pl.DataFrame, system_id: str, buckets: int = 10) -> list[dict[str, Any]]:
-    """Mean predicted P(over) against the observed over rate, per probability decile (pushes left out)."""
+def reliability_by_system(results: pl.DataFrame, buckets: int = 10) -> dict[str, list[dict[str, Any]]]:
+    """Per system: mean predicted P(over) against the observed over rate, per probability decile (pushes
+    left out). A system with no such rows is absent."""
     rows = results.filter(
-        (pl.col("system_id") == system_id) & pl.col("p_over").is_not_null() & pl.col("line_result").is_in(["OVER", "UNDER"])
+        pl.col("p_over").is_not_null() & pl.col("line_result").is_in(["OVER", "UNDER"])
     ).with_columns(bucket=(pl.col("p_over") * buckets).floor().clip(0, buckets - 1).cast(pl.Int32))
     table = (
-        rows.group_by("bucket")
+        rows.group_by("system_id", "bucket")
         .agg(
             n=pl.len(),
             mean_p_over=pl.col("p_over").mean(),
             observed_over=(pl.col("line_result") == "OVER").cast(pl.Float64).mean(),
         )
-        .sort("bucket")
+        .sort("system_id", "bucket")
     )
-    return [
-        {"bucket": f"{b / buckets:.1f}-{(b + 1) / buckets:.1f}", "n": n, "mean_p_over": round(p, 4), "observed_over": round(o, 4)}
-        for b, n, p, o in table.iter_rows()
-    ]
+    out: dict[str, list[dict[str, Any]]] = {}
+    for system_id, b, n, p, o in table.iter_rows():
+        out.setdefault(system_id, []).append(
+            {"bucket": f"{b / buckets:.1f}-{(b + 1) / buckets:.1f}", "n": n, "mean_p_over": round(p, 4), "observed_over": round(o, 4)}
+        )
+    return out
 
 
 def minutes_accuracy(predictions: pl.DataFrame, player_games: pl.DataFrame, features: pl.DataFrame) -> dict[str, Any]:
@@ -118,6 +121,7 @@ def evaluate(
     common = wide.drop_nulls(compared)
     lined = common.filter(pl.col("line").is_not_null())
     betting, brier = {}, {}
+    calibration = reliability_by_system(results)
     for system in systems:
         graded = results.filter(pl.col("system_id") == system)
         bets = graded.filter(pl.col("outcome").is_in(["HIT", "MISS", "PUSH", "VOID"]))
@@ -149,7 +153,7 @@ def evaluate(
         "mae_on_lined_rows": _mae(lined, [*compared, "line"]),
         "betting": betting,
         "brier": brier,
-        "calibration": {system: reliability(results, system) for system in systems},
+        "calibration": {system: calibration.get(system, []) for system in systems},
         **(
             {"minutes": minutes_accuracy(predictions, player_games, features)}
             if predictions is not None and player_games is not None

@@ -113,9 +113,9 @@ def candidates(predictions: pl.DataFrame, criteria: Criteria = CRITERIA) -> pl.D
     )
 
 
-def select(predictions: pl.DataFrame, criteria: Criteria = CRITERIA) -> pl.DataFrame:
-    """The card: the qualifying picks, best first, at most `max_picks`, with their `rank` (1 = best)."""
-    qualified = candidates(predictions, criteria).filter(pl.col("rejected").is_null()).head(criteria.max_picks)
+def select(considered: pl.DataFrame, criteria: Criteria = CRITERIA) -> pl.DataFrame:
+    """The card of `candidates`: the qualifying picks, best first, at most `max_picks`, with their `rank` (1 = best)."""
+    qualified = considered.filter(pl.col("rejected").is_null()).head(criteria.max_picks)
     return qualified.with_row_index("rank", offset=1).with_columns(pl.col("rank").cast(pl.Int32))
 
 
@@ -146,7 +146,7 @@ def build_best_bets(
     results = docs.table_on(results, "prediction_results", game_date)
     schedule = docs.table_on(schedule, "raw_schedule", game_date)
     considered = candidates(predictions, criteria)
-    card = select(predictions, criteria)
+    card = select(considered, criteria)
     graded = grade_picks(card, results)
     tips = {r["game_id"]: r["tip_time_utc"] for r in schedule.iter_rows(named=True)}
     picks = []

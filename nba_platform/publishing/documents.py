@@ -17,7 +17,7 @@ import polars as pl
 
 from nba_platform import tables as schemas
 from nba_platform.core.calendar import season_of
-from nba_platform.grading.evaluation import reliability
+from nba_platform.grading.evaluation import reliability_by_system
 from nba_platform.publishing import PUBLISHED_SYSTEM, SCHEMA_VERSION
 from nba_platform.publishing import status as st
 
@@ -353,23 +353,47 @@ def build_results(
 # ----------------------------------------------------------------------------------------------
 
 
-def _window_summary(daily: pl.DataFrame) -> dict[str, Any]:
-    """Sums of daily counts; MAE and bias weighted by graded rows, Brier by its rows."""
-    row = daily.select(
-        days=(pl.col("graded") > 0).sum(),
-        predictions=pl.col("predictions").sum(),
-        graded=pl.col("graded").sum(),
-        mae_sum=(pl.col("mae") * pl.col("graded")).sum(),
-        bias_sum=(pl.col("bias") * pl.col("graded")).sum(),
-        settled=pl.col("picks").sum(),
-        wins=pl.col("hits").sum(),
-        losses=pl.col("misses").sum(),
-        pushes=pl.col("pushes").sum(),
-        voids=pl.col("voids").sum(),
-        profit=pl.col("profit_units").sum(),
-        brier_sum=(pl.col("brier") * pl.col("brier_rows")).sum(),
-        brier_rows=pl.col("brier_rows").sum(),
-    ).row(0, named=True)
+def _window_sums(name: str, keep: pl.Expr) -> list[pl.Expr]:
+    """Sums of the daily counts of the rows `keep` selects, named `{name}/{sum}`: MAE and bias weighted by
+    graded rows, Brier by its rows."""
+
+    def c(column: str) -> pl.Expr:
+        return pl.col(column).filter(keep)
+
+    sums = {
+        "days": (c("graded") > 0).sum(),
+        "predictions": c("predictions").sum(),
+        "graded": c("graded").sum(),
+        "mae_sum": (c("mae") * c("graded")).sum(),
+        "bias_sum": (c("bias") * c("graded")).sum(),
+        "settled": c("picks").sum(),
+        "wins": c("hits").sum(),
+        "losses": c("misses").sum(),
+        "pushes": c("pushes").sum(),
+        "voids": c("voids").sum(),
+        "profit": c("profit_units").sum(),
+        "brier_sum": (c("brier") * c("brier_rows")).sum(),
+        "brier_rows": c("brier_rows").sum(),
+    }
+    return [expr.alias(f"{name}/{key}") for key, expr in sums.items()]
+
+
+def _window_summaries(daily: pl.DataFrame, firsts: dict[str, dt.date]) -> dict[str, dict[str, dict[str, Any]]]:
+    """system -> window name -> summary of its days from the window's first date on (a window without
+    any of its days sums to zero), in one pass over `daily`."""
+    sums = daily.group_by("system_id").agg(
+        expr for name, first in firsts.items() for expr in _window_sums(name, pl.col("game_date") >= first)
+    )
+    return {
+        row["system_id"]: {
+            name: _summary({key.split("/", 1)[1]: v for key, v in row.items() if key.startswith(f"{name}/")})
+            for name in firsts
+        }
+        for row in sums.iter_rows(named=True)
+    }
+
+
+def _summary(row: dict[str, Any]) -> dict[str, Any]:
     graded, wins, losses, settled = (int(row[k] or 0) for k in ("graded", "wins", "losses", "settled"))
     profit = float(row["profit"] or 0.0)
     return {
@@ -396,13 +420,12 @@ def calibration(game_date: dt.date, results: pl.DataFrame) -> dict[str, Any]:
     first = game_date - dt.timedelta(days=SYSTEM_DAILY_DAYS - 1)
     rows = schemas.conform(results, "prediction_results").filter(pl.col("game_date").is_between(first, game_date))
     systems = []
-    for system_id in sorted(rows["system_id"].unique().to_list()):
+    for system_id, table in sorted(reliability_by_system(rows).items()):
         buckets = [
             {"bucket": b["bucket"], "rows": b["n"], "mean_p_over": b["mean_p_over"], "observed_over": b["observed_over"]}
-            for b in reliability(rows, system_id)
+            for b in table
         ]
-        if buckets:
-            systems.append({"system_id": system_id, "rows": sum(b["rows"] for b in buckets), "buckets": buckets})
+        systems.append({"system_id": system_id, "rows": sum(b["rows"] for b in buckets), "buckets": buckets})
     return {"from": first.isoformat(), "to": game_date.isoformat(), "systems": systems}
 
 
@@ -423,29 +446,23 @@ def build_systems(
     }
     graded_dates = daily.filter(pl.col("graded") > 0)["game_date"]
     as_of = graded_dates.max() if graded_dates.len() else None
-    systems = []
-    for system_id in sorted(daily["system_id"].unique().to_list()):
-        mine = daily.filter(pl.col("system_id") == system_id)
-        series = mine.filter(
-            (pl.col("game_date") > game_date - dt.timedelta(days=SYSTEM_DAILY_DAYS)) & (pl.col("graded") > 0)
-        ).sort("game_date")
-        systems.append(
+    summaries = _window_summaries(daily, windows)
+    series: dict[str, list[dict[str, Any]]] = {system_id: [] for system_id in summaries}
+    recent = daily.filter((pl.col("game_date") > game_date - dt.timedelta(days=SYSTEM_DAILY_DAYS)) & (pl.col("graded") > 0))
+    for r in recent.sort("system_id", "game_date").iter_rows(named=True):
+        series[r["system_id"]].append(
             {
-                "system_id": system_id,
-                **{name: _window_summary(mine.filter(pl.col("game_date") >= first)) for name, first in windows.items()},
-                "daily": [
-                    {
-                        "game_date": r["game_date"].isoformat(),
-                        "graded": r["graded"],
-                        "mae": num(r["mae"], 3),
-                        "picks": r["picks"],
-                        "hit_rate": num(r["hit_rate"], 4),
-                        "roi": num(r["roi"], 4),
-                    }
-                    for r in series.iter_rows(named=True)
-                ],
+                "game_date": r["game_date"].isoformat(),
+                "graded": r["graded"],
+                "mae": num(r["mae"], 3),
+                "picks": r["picks"],
+                "hit_rate": num(r["hit_rate"], 4),
+                "roi": num(r["roi"], 4),
             }
         )
+    systems = [
+        {"system_id": system_id, **summaries[system_id], "daily": series[system_id]} for system_id in sorted(summaries)
+    ]
     findings = st.missing_results_findings(daily, game_date, now)
     return {
         **header(

@@ -88,11 +88,12 @@ def test_each_pick_is_measured_and_rejected_by_the_first_test_it_fails(slate):
 
 def test_the_card_ranks_by_expected_value_and_is_capped_never_filled(slate):
     predictions, _ = slate
-    card = bets.select(predictions)
+    card = bets.select(bets.candidates(predictions))
     assert card["player_id"].to_list() == [3, 1] and card["rank"].to_list() == [1, 2]
-    assert bets.select(predictions, dataclasses.replace(bets.CRITERIA, max_picks=1))["player_id"].to_list() == [3]
+    one = dataclasses.replace(bets.CRITERIA, max_picks=1)
+    assert bets.select(bets.candidates(predictions, one), one)["player_id"].to_list() == [3]
     strict = dataclasses.replace(bets.CRITERIA, min_probability_edge=0.25)
-    assert bets.select(predictions, strict).height == 0  # nothing is promoted to fill the card
+    assert bets.select(bets.candidates(predictions, strict), strict).height == 0  # nothing is promoted to fill the card
 
 
 def result(pid, points, outcome="HIT", line_result="OVER", system="ensemble"):
