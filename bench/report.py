@@ -109,12 +109,13 @@ def print_report(r: dict) -> None:
             for asset, seconds in steps["per_asset_s"].items():
                 print(f"  {asset:<32} {seconds:8.1f} s")
     if "scaling" in r:
-        print("\nscaling (pure transforms; seconds of compute, peak RSS of the process)")
-        print(f"  {'seasons':>7} {'total s':>9} {'s/season':>9} {'ratio':>7} {'peak MiB':>9}  per season s")
+        print("\nscaling (pure transforms, the first N seasons of one run; seconds of compute, resident MiB after the"
+              " Nth season)")
+        print(f"  {'seasons':>7} {'total s':>9} {'s/season':>9} {'ratio':>7} {'RSS MiB':>9}  per season s")
         for n, v in r["scaling"]["runs"].items():
             per = " ".join(f"{s['seconds']:.1f}" for s in v["per_season"])
             print(f"  {n:>7} {v['compute_s']:9.1f} {v['compute_per_season_s']:9.2f} {v['ratio_to_n_x_one']:7.2f} "
-                  f"{v['peak_rss_mib']:9.0f}  {per}")
+                  f"{v['rss_mib_after']:9.0f}  {per}")
     if "parallelism" in r:
         for name, p in r["parallelism"].items():
             print(f"\nstep timeline, {name.replace('_', ' ')} (s from the first step start)")
