@@ -31,9 +31,12 @@ from nba_platform.core.dagster_private import (
     InstanceRef,
     execute_in_process_uncaptured,
 )
+from nba_platform.core.model_store import ModelIOManager
 from nba_platform.core.settings import dagster_home, default_warehouse_path, planned_events_per_range
 from nba_platform.definitions import CODE_LOCATION, defs, features_job, points_model_job, predictions_job
 from nba_platform.landing.resource import LandingResource
+from nba_platform.predictions.assets import points_model
+from nba_platform.predictions.training import training_window
 from nba_platform.raw.sensors import seed_landing_cursor
 from nba_platform.resources import local_resources
 
@@ -290,6 +293,24 @@ def run_job(
     return rows
 
 
+def _model_is_current(instance: dg.DagsterInstance, models: ModelIOManager, week: dt.date) -> bool:
+    """The week's `points_model` is stored and was materialized after the last materialization of every
+    input partition it trains on (its training window): training it again would give the same bundle."""
+    partition = week.isoformat()
+    model = instance.fetch_materializations(
+        dg.AssetRecordsFilter(asset_key=points_model.key, asset_partitions=[partition]), limit=1
+    ).records
+    if not model or not models.has_stored(points_model.key, partition):
+        return False
+    first, last = training_window(week)
+    window = [(first + dt.timedelta(days=d)).isoformat() for d in range((last - first).days + 1)]
+    for key in points_model.keys_by_input_name.values():
+        newest = instance.fetch_materializations(dg.AssetRecordsFilter(asset_key=key, asset_partitions=window), limit=1)
+        if newest.records and newest.records[0].timestamp >= model[0].timestamp:
+            return False
+    return True
+
+
 def materialize_range(
     start: dt.date,
     end: dt.date,
@@ -322,6 +343,10 @@ def materialize_range(
     instance = instance or dagster_instance()
     recover_orphaned_runs(instance)
     reports, trained_weeks = [], set()
+    # The range's first week learns only from dates before the range, so nothing this range writes changes
+    # its model: a current one is kept (a single-date backfill on a Tuesday does not train Monday's again).
+    if not through_features and _model_is_current(instance, resources["model_io_manager"], week_start(start)):
+        trained_weeks.add(week_start(start))
     for index, (chunk_start, chunk_end) in enumerate(chunks, 1):
         began = time.perf_counter()
         dates = (chunk_start, chunk_end)

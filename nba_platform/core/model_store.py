@@ -30,6 +30,10 @@ class ModelIOManager(dg.ConfigurableIOManager):
     def _key(asset_key: dg.AssetKey, partition: str | None) -> str:
         return "/".join([*asset_key.path, *([partition] if partition is not None else [])])
 
+    def has_stored(self, asset_key: dg.AssetKey, partition: str | None = None) -> bool:
+        """An object is stored for the asset's partition (the instance can record one this store lacks)."""
+        return self._store().exists(self._key(asset_key, partition))
+
     def handle_output(self, context: dg.OutputContext, obj: Any) -> None:
         if not context.has_asset_partitions:
             items: dict[str | None, Any] = {None: obj}
