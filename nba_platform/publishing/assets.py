@@ -18,6 +18,7 @@ from nba_platform import policies
 from nba_platform.core.partitions import game_date_partitions
 from nba_platform.publishing import best_bets as bets
 from nba_platform.publishing import documents as docs
+from nba_platform.publishing import performance
 from nba_platform.publishing import players as player_docs
 from nba_platform.publishing.page import render_page, table_rows
 from nba_platform.publishing.publisher import HTML_TYPE, Publisher, read_document, write_document
@@ -30,7 +31,7 @@ GROUP = "publishing"
 # Season to date (a season spans at most ~11 months), the date itself included.
 SEASON_WINDOW = window_mapping(start_offset=-366, end_offset=0)
 # The calibration of the systems' document and page: the graded rows of the last 30 days, the date included.
-CALIBRATION_WINDOW = window_mapping(start_offset=-(docs.SYSTEM_DAILY_DAYS - 1), end_offset=0)
+CALIBRATION_WINDOW = window_mapping(start_offset=-(performance.SYSTEM_DAILY_DAYS - 1), end_offset=0)
 
 
 def _spec(name: str, description: str, kind: str = "json") -> dict[str, Any]:
@@ -210,7 +211,7 @@ def exports_systems(
     if current is not None and current.get("game_date", "") > day.isoformat():
         context.log.info(f"{docs.SYSTEMS_PATH} is as of {current['game_date']}, newer than {day}: left alone")
         return dg.MaterializeResult(metadata={"path": out.describe(docs.SYSTEMS_PATH), "skipped_newer_published": True})
-    doc = docs.build_systems(day, system_daily_performance, prediction_results, _now(), freshness)
+    doc = performance.build_systems(day, system_daily_performance, prediction_results, _now(), freshness)
     written = [write_document(out, docs.SYSTEMS_PATH, "systems_performance", doc)]
     return dg.MaterializeResult(
         metadata=_files_metadata(written, systems=len(doc["systems"]), as_of=doc["as_of"], status=doc["status"]["state"])
@@ -258,7 +259,7 @@ def exports_page(
     for day in partition_dates(context):
         tonight = published(out, docs.tonight_path(day), "exports_tonight", day)
         card = published(out, bets.best_bets_path(day), "exports_best_bets", day)
-        systems = docs.build_systems(day, system_daily_performance, prediction_results, _now())
+        systems = performance.build_systems(day, system_daily_performance, prediction_results, _now())
         html = render_page(tonight, systems, card).encode("utf-8")
         written.append((out.write_bytes(docs.page_path(day), html, HTML_TYPE), len(html)))
         rows, best = rows + len(table_rows(tonight)), best + len(card["picks"])

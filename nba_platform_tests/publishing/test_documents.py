@@ -11,6 +11,7 @@ import pytest
 from nba_platform import tables as schemas
 from nba_platform.core.storage import GCSStore, LocalStore
 from nba_platform.publishing import documents as docs
+from nba_platform.publishing import performance
 from nba_platform.publishing import players as player_docs
 from nba_platform.publishing.page import render_page, table_rows
 from nba_platform.publishing.publisher import Publisher, open_publisher, read_document, write_document
@@ -256,7 +257,7 @@ def test_systems_windows_weight_by_graded_rows_and_flag_missing_results():
             daily(dt.date(2025, 11, 19), "ensemble", 50, 1.0),  # after the document's date
         ],
     )
-    doc = docs.build_systems(D, frame, schemas.empty("prediction_results"), now=NOON_ET)
+    doc = performance.build_systems(D, frame, schemas.empty("prediction_results"), now=NOON_ET)
     validate_document("systems_performance", doc)
     (ens,) = doc["systems"]
     week, month, season = ens["last_7_days"], ens["last_30_days"], ens["season"]
@@ -398,7 +399,7 @@ def test_page_lists_lined_players_escapes_names_and_loads_nothing_external(slate
         player_name=pl.when(pl.col("player_id") == 3).then(pl.lit("<script>alert(1)</script>")).otherwise("player_name")
     )
     tonight = docs.build_tonight(D, schedule, predictions, features, now=NOON_ET)
-    systems = docs.build_systems(D, rows("system_daily_performance", [daily(D - dt.timedelta(days=1), "ensemble", 10, 4.0, 3, 2)]), schemas.empty("prediction_results"), NOON_ET)
+    systems = performance.build_systems(D, rows("system_daily_performance", [daily(D - dt.timedelta(days=1), "ensemble", 10, 4.0, 3, 2)]), schemas.empty("prediction_results"), NOON_ET)
     html = render_page(tonight, systems)
     # NO_LINE left out; most confident first, ties (0.4 and 0.4) by name ("<" sorts before "P").
     assert [p["player_lookup"] for p in table_rows(tonight)] == ["player3", "player1"]

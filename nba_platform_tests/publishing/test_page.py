@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from nba_platform.publishing import charts
+from nba_platform.publishing import charts, performance
 from nba_platform.publishing import documents as docs
 from nba_platform.publishing.page import BREAK_EVEN, render_page
 from nba_platform.publishing.validation import validate_document
@@ -55,7 +55,7 @@ def systems_doc():
             daily(D - dt.timedelta(days=1), "lightgbm", 10, 5.5, hits=2, misses=2),
         ],
     )
-    return docs.build_systems(D, frame, results_frame(), NOON_ET)
+    return performance.build_systems(D, frame, results_frame(), NOON_ET)
 
 
 def test_systems_document_carries_30_days_of_calibration():
