@@ -57,12 +57,13 @@ def print_report(r: dict) -> None:
         s = r["real_season_backfill"]
         row(f"2 season backfill, real {s['dates'][0]}..{s['dates'][1]}", "real_season_backfill_s",
             r["real_season_backfill_s"], "s", _loads(s["load1"]), f"{len(s['runs_wall_s'])} run(s); {s['steps']['runs']} Dagster runs")
-        row("  peak RSS", "", r["real_season_backfill_peak_rss_mib"], "MiB")
+        row("  peak RSS", "real_season_backfill_peak_rss_mib", r["real_season_backfill_peak_rss_mib"], "MiB")
     if "real_season_backfill_default_args" in r:
         d = r["real_season_backfill_default_args"]
         row("2 same, default arguments (CLI)", "", r["real_season_backfill_default_args_s"], "s", _loads(d["load1"]),
             f"{d['chunks']} chunks; {r['real_season_backfill_default_args_s'] / r['real_season_backfill_s']:.2f}x one run")
-        row("  peak RSS", "", r["real_season_backfill_default_args_peak_rss_mib"], "MiB")
+        row("  peak RSS", "real_season_backfill_default_args_peak_rss_mib",
+            r["real_season_backfill_default_args_peak_rss_mib"], "MiB")
     if "features" in r:
         f = r["features"]
         row(f"feature store, full season ({f['season_feature_rows']} rows)", "feature_store_season_s",
@@ -125,7 +126,15 @@ def print_report(r: dict) -> None:
           f"{_loads(list(r['load_average_at_end']))}; bench took {r['bench_total_s']:.0f} s")
 
 
+# Hand-kept history in results.json (before/after figures measured outside one bench run): a new run
+# replaces the bench's own figures and carries these over.
+HISTORY_PREFIX = "issue"
+
+
 def write_results(r: dict, path: Path) -> None:
-    r = {**r, "load_average_at_write": os.getloadavg()}
+    kept = {}
+    if path.exists():
+        kept = {k: v for k, v in json.loads(path.read_text()).items() if k.startswith(HISTORY_PREFIX)}
+    r = {**r, "load_average_at_write": os.getloadavg(), **kept}
     path.write_text(json.dumps(r, indent=1, default=str) + "\n")
-    print(f"wrote {path}")
+    print(f"wrote {path}" + (f" (kept {', '.join(sorted(kept))})" if kept else ""))

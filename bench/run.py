@@ -27,10 +27,14 @@ REAL_LANDING = Path(os.environ.get("NBA_SHARED_DATA", ROOT.parent / "shared" / "
 REAL_SEASON = ("2024-10-22", "2025-04-13")  # the real 2024-25 regular season in the landing folder
 SEED = 2  # any seed passes the range checks (nba_platform_tests/simulator/test_ranges.py); the recorded figures used 2
 
+# Absolute targets the table checks: issue 9's times (machines differ ~3x: issue 17's speed targets are
+# ratios to a before code, measured outside one run), and issue 17's memory bound for any season backfill.
 TARGETS = {
     "daily_run_s": (30.0, "s", "<"),
     "season_backfill_s": (180.0, "s", "<"),
-    "season_backfill_peak_rss_mib": (2048.0, "MiB", "<"),
+    "season_backfill_peak_rss_mib": (768.0, "MiB", "<"),
+    "real_season_backfill_peak_rss_mib": (768.0, "MiB", "<"),
+    "real_season_backfill_default_args_peak_rss_mib": (768.0, "MiB", "<"),
     "feature_store_season_s": (5.0, "s", "<"),
     "scaling_total_10_over_10x1": (1.3, "x", "<="),
 }
