@@ -31,7 +31,7 @@ from nba_platform.raw.injury_report import (
 )
 from nba_platform.raw.nba_cdn import read_boxscore, read_schedule
 from nba_platform.raw.nba_stats import read_leaguegamelog
-from nba_platform.raw.odds_api import read_event_odds
+from nba_platform.raw.odds_api import event_odds_rows, lines_frame
 from nba_platform.raw.parsing import SourceParseError
 from nba_platform.raw.validation import Parsed, reason_counts, record, validate
 from nba_platform.table_assets import count_check, emit, partition_dates, table_asset_kwargs
@@ -46,13 +46,24 @@ def _read_all(
     parse: Callable[[bytes, str], Parsed],
     table: str,
     dates: list[dt.date] | None = None,
+    rows_to_frame: Callable[[list[tuple]], pl.DataFrame] | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame, list[str]]:
     """Parse every file and validate its rows: quarantine unreadable files and rejected rows, keep going.
 
     Returns the good rows, the rejected rows (REJECTED) and the quarantined files. With ``dates`` (files
     that cover more than the partition, i.e. the season schedule) the whole file is validated and its
-    record written, and only the rows of those dates are returned."""
+    record written, and only the rows of those dates are returned. With ``rows_to_frame``, ``parse``
+    gives row tuples, typed into one frame per batch of files."""
     frames, batch, rejected, quarantined, digests = [], [], [], [], {}
+
+    def compact() -> None:
+        if batch:
+            frames.append(
+                rows_to_frame([row for rows in batch for row in rows]) if rows_to_frame
+                else pl.concat(batch, how="vertical", rechunk=True)
+            )
+            batch.clear()
+
     for relpath in relpaths:
         data = zone.read_bytes(relpath)
         digests[relpath] = lz.content_digest(data)
@@ -69,11 +80,10 @@ def _read_all(
         # Thousands of small frames (a season of odds snapshots) weigh far more than their rows: compact
         # them as they come, and let them go before the rows are validated.
         if len(batch) == _COMPACT_EVERY:
-            frames.append(pl.concat(batch, how="vertical", rechunk=True))
-            batch.clear()
-    combined = pl.concat([*frames, *batch], how="vertical") if frames or batch else schemas.empty(table)
+            compact()
+    compact()
+    combined = pl.concat(frames, how="vertical") if frames else schemas.empty(table)
     frames.clear()
-    batch.clear()
     checked = validate(combined, table)
     del combined
     bad = pl.concat([*rejected, checked.rejected]) if rejected else checked.rejected
@@ -317,9 +327,9 @@ def raw_prop_lines(context: dg.AssetExecutionContext, landing: LandingResource):
             snapshot = lz.parse_snapshot_name(parts[-1])
         except ValueError as exc:
             raise SourceParseError("odds_api", relpath, "file name is not a <YYYYmmddTHHMMSSZ>.json snapshot") from exc
-        return read_event_odds(data, relpath, dt.date.fromisoformat(parts[2]), snapshot)
+        return Parsed(*event_odds_rows(data, relpath, dt.date.fromisoformat(parts[2]), snapshot))
 
-    frame, rejected, quarantined = _read_all(context, zone, paths, parse, "raw_prop_lines")
+    frame, rejected, quarantined = _read_all(context, zone, paths, parse, "raw_prop_lines", rows_to_frame=lines_frame)
     frame = frame.sort("game_date", "snapshot_utc", "event_id", "bookmaker", "player_lookup", "line")
     yield from emit(
         context, "raw_prop_lines", frame, {"files": len(paths), **_quality_metadata(quarantined, rejected)},
@@ -364,6 +374,14 @@ def raw_injury_report(context: dg.AssetExecutionContext, landing: LandingResourc
         ["game_date", "team_abbr"], keep="last"
     )
     not_submitted = latest.filter(~pl.col("submitted")).sort("game_date", "team_abbr")
+    # Each date's own teams on its own materialization: a range run would otherwise copy the whole
+    # range's list onto every date's event.
+    for d in dates:
+        teams_of_d = not_submitted.filter(pl.col("game_date") == d)["team_abbr"].to_list()
+        context.add_asset_metadata(
+            {"teams_not_yet_submitted": dg.MetadataValue.json([f"{d} {t}" for t in teams_of_d])},
+            partition_key=d.isoformat(),
+        )
     if unscheduled:
         context.log.info(f"raw_injury_report: {unscheduled} balldontlie rows have no game ahead in the landed schedule")
     yield from emit(
@@ -372,9 +390,6 @@ def raw_injury_report(context: dg.AssetExecutionContext, landing: LandingResourc
             "report_files": len(pdfs),
             "balldontlie_files": len(snapshots),
             "editions": frame.select("source", "edition").n_unique() if frame.height else 0,
-            "teams_not_yet_submitted": dg.MetadataValue.json(
-                [f"{d} {t}" for d, t in not_submitted.select("game_date", "team_abbr").iter_rows()]
-            ),
             "balldontlie_rows_without_game": unscheduled,
             **_quality_metadata(quarantined, rejected),
         },

@@ -102,6 +102,21 @@ def read_event_odds(
 ) -> Parsed:
     """The lines of one event-odds response, and the outcomes refused with a reason (no side, player or
     point; a price or point that is not a number). A file that cannot be read raises SourceParseError."""
+    rows, rejected = event_odds_rows(data, location, game_date, snapshot_utc)
+    return Parsed(lines_frame(rows), rejected)
+
+
+def lines_frame(rows: list[tuple]) -> pl.DataFrame:
+    """RAW_PROP_LINES rows from the row tuples of `event_odds_rows` (of one file or of many)."""
+    return pl.DataFrame(rows, orient="row", schema=_ROW_SCHEMA).with_columns(pl.col(_TIMESTAMPS).cast(schemas.UTC_TS))
+
+
+def event_odds_rows(
+    data: bytes, location: str, game_date: dt.date, snapshot_utc: dt.datetime | None = None
+) -> tuple[list[tuple], pl.DataFrame]:
+    """`read_event_odds` with the lines as row tuples (`lines_frame` types them). A season is thousands of
+    snapshot files of ~80 lines: a polars frame per file costs ~70 KiB beyond its rows, so the asset
+    builds one frame from many files' rows."""
     payload, historical_ts = _unwrap_historical(load_json(data, SOURCE, location), location)
     event = require_type(payload, dict, SOURCE, location, "the event odds")
     snapshot = historical_ts or snapshot_utc
@@ -154,5 +169,4 @@ def read_event_odds(
             row = (game_date, snapshot, event_id, commence, home, away, book, v["updated"], player,
                    player_lookup(player), point, v["Over"], v["Under"], location)
             refused.append((dict(zip(_LINE_COLUMNS, row, strict=True)), "out_of_range: a price beyond 32 bits"))
-    frame = pl.DataFrame(rows, orient="row", schema=_ROW_SCHEMA).with_columns(pl.col(_TIMESTAMPS).cast(schemas.UTC_TS))
-    return Parsed(frame, rejected_rows(location, refused))
+    return rows, rejected_rows(location, refused)

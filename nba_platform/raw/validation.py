@@ -50,9 +50,10 @@ _COUNTS = ["fgm", "fga", "fg3m", "fg3a", "ftm", "fta", "oreb", "dreb", "reb", "a
 
 @dataclass(frozen=True)
 class Parsed:
-    """What a parser made of one file: the typed rows and the rows it had to refuse (REJECTED)."""
+    """What a parser made of one file: the typed rows and the rows it had to refuse (REJECTED). A parser
+    of many small files may give row tuples instead, typed into one frame for many files by its caller."""
 
-    frame: pl.DataFrame
+    frame: pl.DataFrame | list[tuple]
     rejected: pl.DataFrame
 
 

@@ -56,6 +56,22 @@ def test_official_editions_and_a_damaged_one(tmp_path):
     assert _rows(tmp_path, "2024-01-04").height == 14
 
 
+def test_a_range_run_names_each_dates_own_teams_not_yet_submitted(tmp_path):
+    lz.LocalLanding(tmp_path / "landing").write(lz.injury_report_path("2024-01-04", "2024-01-04_12PM"), PDF.read_bytes())
+    resources = local_resources(str(tmp_path / "landing"), str(tmp_path / "warehouse.duckdb"))
+    with dg.instance_for_test() as instance:
+        result = dg.materialize(
+            [raw_injury_report], resources=resources, instance=instance,
+            tags={"dagster/asset_partition_range_start": "2024-01-04", "dagster/asset_partition_range_end": "2024-01-05"},
+        )
+    assert result.success
+    events = {e.partition: e.metadata for e in result.asset_materializations_for_node("raw_injury_report")}
+    assert set(events) == {"2024-01-04", "2024-01-05"}
+    for day, meta in events.items():
+        assert all(entry.startswith(f"{day} ") for entry in meta["teams_not_yet_submitted"].value)
+    assert len(events["2024-01-05"]["teams_not_yet_submitted"].value) == 28
+
+
 def test_balldontlie_snapshot_lands_on_the_teams_next_game(tmp_path):
     zone = lz.LocalLanding(tmp_path / "landing")
     schedule = lz.schedule_path("2025-26")
