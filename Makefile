@@ -36,7 +36,7 @@ test-fast: lint
 	$(PY) -m pytest -n 2 -q -m "not integration and not emulator and not browser and not slow"
 
 # Benchmarks (issue 9): prints a table, writes bench/results.json; work files in bench/out (kept, reused).
-# ~18 minutes warm on a 2-core machine (docs/benchmarks.md). `make bench BENCH_ARGS=--quick` for small sizes.
+# 7-18 minutes warm on a 2-core machine, by machine (docs/benchmarks.md). `make bench BENCH_ARGS=--quick` for small sizes.
 # (The bench extra, pyinstrument, is in requirements.lock.)
 bench: install
 	$(PY) -m bench.run $(BENCH_ARGS)

@@ -115,7 +115,7 @@ def event_odds_rows(
     data: bytes, location: str, game_date: dt.date, snapshot_utc: dt.datetime | None = None
 ) -> tuple[list[tuple], pl.DataFrame]:
     """`read_event_odds` with the lines as row tuples (`lines_frame` types them). A season is thousands of
-    snapshot files of ~80 lines: a polars frame per file costs ~70 KiB beyond its rows, so the asset
+    snapshot files of ~90 lines: a polars frame per file costs ~70 KiB beyond its rows, so the asset
     builds one frame from many files' rows."""
     payload, historical_ts = _unwrap_historical(load_json(data, SOURCE, location), location)
     event = require_type(payload, dict, SOURCE, location, "the event odds")
