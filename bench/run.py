@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import json
 import os
 import platform
@@ -249,7 +250,8 @@ class Bench:
         sim = self.simulated("sim_seasons", **sim_params)
         raw = self.out / "sim_seasons" / "raw"
         marker = raw / "prepared.json"
-        if not marker.exists() or json.loads(marker.read_text()).get("seasons") != sim["seasons"]:
+        prepared = {"seasons": sim["seasons"], "parsers": _parsers_digest()}
+        if not marker.exists() or json.loads(marker.read_text()) != prepared:
             self.fresh(raw)
             # Setup only (untimed): two processes, one per core, each parsing every other season.
             landing = str(self.out / "sim_seasons" / "landing")
@@ -257,7 +259,7 @@ class Bench:
                 ("setup_scaling_raw_0", "prepare_scaling", {"landing": landing, "out": str(raw), "seasons": sim["seasons"][0::2]}),
                 ("setup_scaling_raw_1", "prepare_scaling", {"landing": landing, "out": str(raw), "seasons": sim["seasons"][1::2]}),
             ])
-            marker.write_text(json.dumps({"seasons": sim["seasons"]}))
+            marker.write_text(json.dumps(prepared))
         # One process runs the most seasons; N seasons are its first N (the same warm-up, then the same
         # seasons in order), so a run per count would repeat those seasons' work.
         top = max(counts)
@@ -302,6 +304,14 @@ class Bench:
         counts = {d: n for d, n in counts.items() if dates[0] <= d <= dates[1]}
         season = {"first_date": dates[0], "last_date": dates[1], "games_per_date": counts}
         self.daily(season, template, reps, str(REAL_LANDING), name="daily_real")
+
+
+def _parsers_digest() -> str:
+    """The raw parsers' source (nba_platform/raw): parsed scaling frames are reused only while it is unchanged."""
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "nba_platform" / "raw").glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def games_per_date(landing: Path, first: str, last: str) -> dict[str, int]:
